@@ -1,0 +1,24 @@
+"""Helpers behind the flowers-tutorial notebooks.
+
+Importing the package first keeps TensorFlow's C++ start-up logs out of the
+notebooks, so ``import flowers_helpers`` comes before ``import tensorflow``.
+
+Modules, one job each:
+
+- ``settings``: defaults from ``FLOWERS_DATASET``, ``FLOWERS_PROFILE``, ``FLOWERS_ARTIFACTS``
+- ``data``: where the photos come from (download, embedded sample, local folder)
+- ``checks``: scan a data folder for bad files before training
+- ``pipeline``: the tutorial's ``tf.data`` input pipeline, once notebook 2 has taught it
+- ``plots``: image grids, training curves, augmentation grids
+- ``artifacts``: save and load what one notebook hands to the next, atomically
+- ``photos``: the new photo that the trained model classifies
+- ``litert``: run a ``.tflite`` model with the LiteRT interpreter
+- ``tutorial``: run the notebooks with papermill (``make tutorial``, ``make render``)
+- ``links``: the repository address behind the Colab and GitHub links
+"""
+
+from flowers_helpers.quiet import import_tensorflow_quietly
+
+import_tensorflow_quietly()
+
+__version__ = "1.0.0"

@@ -1,0 +1,129 @@
+"""The pictures the tutorial shows: image grids, training curves, augmentation grids.
+
+Every function draws one figure, shows it (and closes it, so it is shown once), and also saves it as a PNG when
+``save_to`` is given (the folder is created if needed).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+History = Mapping[str, Sequence[float]]
+
+
+def show_image_grid(
+    images: Sequence,
+    titles: Sequence[str],
+    rows: int = 3,
+    cols: int = 3,
+    save_to: str | os.PathLike | None = None,
+) -> None:
+    """Show up to ``rows * cols`` images with a title above each (pixel values 0-255 or 0-1)."""
+    fig, axes = plt.subplots(rows, cols, figsize=(3.2 * cols, 3.2 * rows))
+    for ax, image, title in zip(np.ravel(axes), images, titles):
+        ax.imshow(_displayable(image))
+        ax.set_title(title)
+    for ax in np.ravel(axes):
+        ax.axis("off")
+    _finish(fig, save_to)
+
+
+def plot_history(history: History, title: str = "", save_to: str | os.PathLike | None = None) -> None:
+    """Accuracy and loss per epoch, training against validation, side by side."""
+    compare_histories({title: history} if title else {"": history}, save_to=save_to)
+
+
+def compare_histories(
+    histories: Mapping[str, History], save_to: str | os.PathLike | None = None
+) -> None:
+    """Accuracy and loss curves of several runs on shared axes (solid: training, dashed: validation)."""
+    fig, (acc_ax, loss_ax) = plt.subplots(1, 2, figsize=(12, 4.5))
+    for index, (name, history) in enumerate(histories.items()):
+        color = f"C{index}"
+        label = f"{name}: " if name else ""
+        epochs = range(1, len(history["loss"]) + 1)
+        for ax, metric in ((acc_ax, "accuracy"), (loss_ax, "loss")):
+            ax.plot(epochs, history[metric], color=color, label=f"{label}training")
+            ax.plot(epochs, history[f"val_{metric}"], color=color, linestyle="--", label=f"{label}validation")
+    for ax, metric in ((acc_ax, "Accuracy"), (loss_ax, "Loss")):
+        ax.set_title(f"Training and validation {metric.lower()}")
+        ax.set_xlabel("epoch")
+        ax.set_ylabel(metric.lower())
+        ax.grid(alpha=0.3)
+        ax.legend()
+    acc_ax.xaxis.get_major_locator().set_params(integer=True)
+    loss_ax.xaxis.get_major_locator().set_params(integer=True)
+    _finish(fig, save_to)
+
+
+def show_augmentations(
+    image,
+    augment: Callable,
+    count: int = 9,
+    save_to: str | os.PathLike | None = None,
+) -> None:
+    """Apply ``augment`` (a layer or model, called with ``training=True``) ``count`` times to one image."""
+    batch = np.expand_dims(np.asarray(image, dtype="float32"), 0)
+    versions = [np.asarray(augment(batch, training=True))[0] for _ in range(count - 1)]
+    cols = int(np.ceil(np.sqrt(count)))
+    rows = int(np.ceil(count / cols))
+    titles = ["original" if i == 0 else f"augmented #{i}" for i in range(count)]
+    show_image_grid([image] + versions, titles, rows=rows, cols=cols, save_to=save_to)
+
+
+def plot_image_sizes(sizes: Sequence[tuple[int, int]], save_to: str | os.PathLike | None = None) -> None:
+    """Scatter the (width, height) of every photo, to show how much the sizes vary."""
+    heights, widths = np.asarray(sizes).T
+    fig, ax = plt.subplots(figsize=(6, 4.5))
+    ax.scatter(widths, heights, s=8, alpha=0.3)
+    ax.set_xlabel("width (px)")
+    ax.set_ylabel("height (px)")
+    ax.set_title(f"Sizes of {len(sizes)} photos")
+    ax.grid(alpha=0.3)
+    _finish(fig, save_to)
+
+
+def plot_class_counts(class_counts: Mapping[str, int], save_to: str | os.PathLike | None = None) -> None:
+    """Bar chart of how many photos each class has, to show how balanced the classes are."""
+    fig, ax = plt.subplots(figsize=(7, 3.5))
+    bars = ax.bar(list(class_counts), list(class_counts.values()), color="C2")
+    ax.bar_label(bars)
+    ax.set_ylabel("photos")
+    ax.set_title(f"{sum(class_counts.values())} photos in {len(class_counts)} classes")
+    _finish(fig, save_to)
+
+
+def plot_probabilities(
+    class_names: Sequence[str], probabilities: Sequence[float], save_to: str | os.PathLike | None = None
+) -> None:
+    """Horizontal bars of a prediction's softmax probability per class."""
+    fig, ax = plt.subplots(figsize=(7, 0.5 * len(class_names) + 1))
+    bars = ax.barh(list(class_names), [100 * float(p) for p in probabilities], color="C1")
+    ax.bar_label(bars, fmt="%.2f%%")
+    ax.set_xlim(0, 115)
+    ax.invert_yaxis()
+    ax.set_xlabel("confidence (%)")
+    _finish(fig, save_to)
+
+
+def _displayable(image) -> np.ndarray:
+    """Return ``image`` as a NumPy array that ``imshow`` shows correctly (uint8 for 0-255 floats)."""
+    array = np.asarray(image)
+    if array.dtype != np.uint8 and array.max() > 1.0:
+        array = np.clip(array, 0, 255).astype("uint8")
+    return array
+
+
+def _finish(fig: plt.Figure, save_to: str | os.PathLike | None) -> None:
+    """Lay out, save when asked, show, then close the figure so it is shown only once."""
+    fig.tight_layout()
+    if save_to is not None:
+        Path(save_to).parent.mkdir(parents=True, exist_ok=True)
+        fig.savefig(save_to, dpi=100)
+    plt.show()
+    plt.close(fig)
