@@ -10,6 +10,11 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: tutorial test render links clean-artifacts
 
+# The notebooks run in notebooks/, so a relative FLOWERS_DATASET folder is made absolute here.
+ifneq ($(wildcard $(FLOWERS_DATASET)),)
+export FLOWERS_DATASET := $(abspath $(FLOWERS_DATASET))
+endif
+
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip

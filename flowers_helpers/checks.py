@@ -17,6 +17,7 @@ from PIL import Image, UnidentifiedImageError
 from tqdm import tqdm
 
 from flowers_helpers.data import IMAGE_EXTENSIONS, DatasetError
+from flowers_helpers.quiet import quiet_stderr
 
 
 @dataclass(frozen=True)
@@ -129,7 +130,8 @@ def _decode_problem(path: Path) -> tuple[str | None, tuple[int, int] | None]:
     if path.stat().st_size == 0:
         return "empty file (0 bytes)", None
     try:
-        image = tf.io.decode_image(tf.io.read_file(str(path)), channels=3, expand_animations=False)
+        with quiet_stderr():  # libjpeg prints its own complaint about a damaged file
+            image = tf.io.decode_image(tf.io.read_file(str(path)), channels=3, expand_animations=False)
     except tf.errors.OpError as error:
         return _describe_undecodable(path, error), None
     return None, (int(image.shape[0]), int(image.shape[1]))
@@ -137,7 +139,7 @@ def _decode_problem(path: Path) -> tuple[str | None, tuple[int, int] | None]:
 
 def _describe_undecodable(path: Path, error: Exception) -> str:
     """Say in words why TensorFlow could not decode ``path``, using Pillow to name the format."""
-    kind = "image"
+    kind = _sniff_format(path)
     try:
         with Image.open(path) as image:
             kind = image.format
@@ -145,8 +147,18 @@ def _describe_undecodable(path: Path, error: Exception) -> str:
     except UnidentifiedImageError:
         return "not an image (unrecognised content)"
     except OSError as pil_error:
-        return f"corrupt or truncated {kind} ({pil_error})"
-    if kind in ("JPEG", "PNG", "GIF", "BMP"):
+        return f"corrupt or truncated {kind} image ({pil_error})"
+    if kind in ("JPEG", "PNG", "GIF", "BMP", "WEBP"):
         first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         return f"{kind} image that TensorFlow cannot decode ({first_line})"
     return f"{kind} image: a format TensorFlow's decoder cannot read (use JPEG, PNG, GIF or BMP)"
+
+
+_MAGIC = {b"\xff\xd8\xff": "JPEG", b"\x89PNG": "PNG", b"GIF8": "GIF", b"BM": "BMP"}
+
+
+def _sniff_format(path: Path) -> str:
+    """Name an image format from the file's first bytes, even when the rest is damaged."""
+    with open(path, "rb") as file:
+        head = file.read(8)
+    return next((name for magic, name in _MAGIC.items() if head.startswith(magic)), "unknown")

@@ -83,6 +83,7 @@ def download_flower_photos(
         return find_class_root(extracted)
 
     archive = cache / "datasets" / "flower_photos.tgz"
+    cache.mkdir(parents=True, exist_ok=True)  # get_file silently swaps a missing cache for /tmp/.keras
     shutil.rmtree(extracted, ignore_errors=True)  # a half-extracted folder from an interrupted run
     try:
         path = keras.utils.get_file(

@@ -22,7 +22,9 @@ NOISE = re.compile(
     r"absl::InitializeLog|oneDNN custom operations|cudart_stub|cuda_platform|cuInit|"
     r"cpu_feature_guard|This TensorFlow binary is optimized|rebuild TensorFlow with|"
     r"Created TensorFlow Lite XNNPACK delegate|computation placer already registered|"
-    r"Unable to register cu(DNN|FFT|BLAS) factory|TF-TRT Warning"
+    r"Unable to register cu(DNN|FFT|BLAS) factory|TF-TRT Warning|"
+    # libjpeg's own complaints about a damaged file; the data check names the file instead.
+    r"Improper call to JPEG library|Premature end of JPEG file|Corrupt JPEG data|Not a JPEG file"
 )
 
 

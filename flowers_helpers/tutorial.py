@@ -49,6 +49,7 @@ def run_notebook(
         cwd=notebook.parent,
         kernel_name="python3",
         progress_bar=True,
+        coalesce_streams=True,  # one stream per cell: progress bars keep only their final state
     )
     return time.perf_counter() - start
 

@@ -1,0 +1,69 @@
+import matplotlib
+
+matplotlib.use("Agg")
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from PIL import Image  # noqa: E402
+
+from flowers_helpers import plots  # noqa: E402
+
+HISTORY = {"accuracy": [0.4, 0.6, 0.8], "val_accuracy": [0.5, 0.55, 0.5],
+           "loss": [1.4, 1.0, 0.6], "val_loss": [1.2, 1.1, 1.3]}
+
+
+def _saved(path, min_size=(300, 200)):
+    assert path.is_file()
+    with Image.open(path) as image:
+        assert image.format == "PNG" and image.size[0] >= min_size[0] and image.size[1] >= min_size[1]
+        assert len(set(image.convert("L").getdata())) > 2  # something was drawn
+
+
+def test_image_grid_saves_png(tmp_path):
+    images = np.random.default_rng(0).uniform(0, 255, (9, 20, 20, 3)).astype("float32")
+    plots.show_image_grid(images, [f"class {i}" for i in range(9)], save_to=tmp_path / "sub" / "grid.png")
+    _saved(tmp_path / "sub" / "grid.png")
+
+
+def test_history_and_comparison_save_png(tmp_path):
+    plots.plot_history(HISTORY, "baseline", save_to=tmp_path / "one.png")
+    longer = {key: values + values for key, values in HISTORY.items()}
+    plots.compare_histories({"a": HISTORY, "b": longer}, save_to=tmp_path / "two.png")
+    _saved(tmp_path / "one.png")
+    _saved(tmp_path / "two.png")
+
+
+def test_augmentation_grid_calls_the_augmenter_in_training_mode(tmp_path):
+    calls = []
+
+    def augment(batch, training):
+        calls.append(training)
+        return batch[:, ::-1]
+
+    plots.show_augmentations(np.zeros((20, 20, 3)), augment, count=9, save_to=tmp_path / "aug.png")
+    assert calls == [True] * 8
+    _saved(tmp_path / "aug.png")
+
+
+def test_augmentation_grid_with_keras_layers(tmp_path):
+    flip = keras.Sequential([keras.Input((20, 20, 3)), keras.layers.RandomFlip("horizontal")])
+    plots.show_augmentations(np.full((20, 20, 3), 200.0), flip, count=4, save_to=tmp_path / "aug.png")
+    _saved(tmp_path / "aug.png", min_size=(200, 200))
+
+
+@pytest.mark.parametrize("name", ["counts", "sizes", "probabilities"])
+def test_other_plots_save_png(tmp_path, name):
+    path = tmp_path / f"{name}.png"
+    if name == "counts":
+        plots.plot_class_counts({"daisy": 3, "roses": 5}, save_to=path)
+    elif name == "sizes":
+        plots.plot_image_sizes([(240, 320), (180, 180), (333, 500)], save_to=path)
+    else:
+        plots.plot_probabilities(["daisy", "roses"], [0.25, 0.75], save_to=path)
+    _saved(path)
+
+
+def test_figures_are_closed_after_showing():
+    plots.plot_history(HISTORY)
+    assert matplotlib.pyplot.get_fignums() == []
