@@ -55,7 +55,7 @@ class DatasetReport:
 
     def summary(self) -> str:
         """A short plain-text report: counts per class, then every bad or skipped file."""
-        width = max(len(name) for name in self.class_counts)
+        width = max(len(name) for name in [*self.class_counts, "total"])
         lines = [f"{name:<{width}}  {count:>5}" for name, count in sorted(self.class_counts.items())]
         lines.append(f"{'total':<{width}}  {self.total:>5} images in {len(self.class_counts)} classes")
         if self.image_sizes:

@@ -42,8 +42,8 @@ def new_photo(dataset: str | os.PathLike) -> NewPhoto:
         path = keras.utils.get_file("Red_sunflower.jpg", origin=RED_SUNFLOWER_URL)
     except Exception as error:  # get_file raises a bare Exception for network failures
         fallback = shipped_photo()
-        print(f"Could not download the red sunflower ({type(error).__name__}); "
-              f"using the photo that ships with flowers_helpers instead.")
+        print(f"Could not download the red sunflower ({error}); "
+              f"using the photo that ships with flowers_helpers instead: {fallback.credit}.")
         return fallback
     finally:
         socket.setdefaulttimeout(previous_timeout)

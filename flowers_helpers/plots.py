@@ -24,7 +24,7 @@ def show_image_grid(
     save_to: str | os.PathLike | None = None,
 ) -> None:
     """Show up to ``rows * cols`` images with a title above each (pixel values 0-255 or 0-1)."""
-    fig, axes = plt.subplots(rows, cols, figsize=(3.2 * cols, 3.2 * rows))
+    fig, axes = plt.subplots(rows, cols, figsize=(2.5 * cols, 2.6 * rows), squeeze=False)
     for ax, image, title in zip(np.ravel(axes), images, titles):
         ax.imshow(_displayable(image))
         ax.set_title(title)
@@ -55,7 +55,7 @@ def compare_histories(
         ax.set_xlabel("epoch")
         ax.set_ylabel(metric.lower())
         ax.grid(alpha=0.3)
-        ax.legend()
+    acc_ax.legend()  # one legend: both panels share colours and line styles
     acc_ax.xaxis.get_major_locator().set_params(integer=True)
     loss_ax.xaxis.get_major_locator().set_params(integer=True)
     _finish(fig, save_to)
@@ -98,16 +98,23 @@ def plot_class_counts(class_counts: Mapping[str, int], save_to: str | os.PathLik
     _finish(fig, save_to)
 
 
-def plot_probabilities(
-    class_names: Sequence[str], probabilities: Sequence[float], save_to: str | os.PathLike | None = None
+def show_prediction(
+    image,
+    class_names: Sequence[str],
+    probabilities: Sequence[float],
+    credit: str = "",
+    save_to: str | os.PathLike | None = None,
 ) -> None:
-    """Horizontal bars of a prediction's softmax probability per class."""
-    fig, ax = plt.subplots(figsize=(7, 0.5 * len(class_names) + 1))
-    bars = ax.barh(list(class_names), [100 * float(p) for p in probabilities], color="C1")
-    ax.bar_label(bars, fmt="%.2f%%")
-    ax.set_xlim(0, 115)
-    ax.invert_yaxis()
-    ax.set_xlabel("confidence (%)")
+    """The photo beside a bar per class of the model's softmax probability."""
+    fig, (photo_ax, bars_ax) = plt.subplots(1, 2, figsize=(11, 3.6), width_ratios=[1.2, 1])
+    photo_ax.imshow(_displayable(image))
+    photo_ax.set_title(credit, fontsize="small")
+    photo_ax.axis("off")
+    bars = bars_ax.barh(list(class_names), [100 * float(p) for p in probabilities], color="C1")
+    bars_ax.bar_label(bars, fmt="%.2f%%")
+    bars_ax.set_xlim(0, 118)
+    bars_ax.invert_yaxis()
+    bars_ax.set_xlabel("confidence (%)")
     _finish(fig, save_to)
 
 
