@@ -15,6 +15,7 @@ Modules, one job each:
 - ``litert``: run a ``.tflite`` model with the LiteRT interpreter
 - ``tutorial``: run the notebooks with papermill (``make tutorial``, ``make render``)
 - ``links``: the repository address behind the Colab and GitHub links
+- ``make_sample``: rebuild the embedded sample from a full copy of the data set
 """
 
 from flowers_helpers.quiet import import_tensorflow_quietly

@@ -2,7 +2,7 @@
 
 Maintainers run this once; the result ships in ``flowers_helpers/sample_data``::
 
-    python -m flowers_helpers.make_sample ../shared/flower_photos
+    python -m flowers_helpers.make_sample PATH/TO/flower_photos
 
 It picks a fixed, seeded choice of photos per class, scales each so its shorter
 side is the tutorial's 180 px, and copies the CC-BY attribution line of every

@@ -12,6 +12,8 @@ import socket
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 RED_SUNFLOWER_URL = "https://storage.googleapis.com/download.tensorflow.org/example_images/592px-Red_sunflower.jpg"
 DOWNLOAD_TIMEOUT_S = 15
 
@@ -48,3 +50,11 @@ def new_photo(dataset: str | os.PathLike) -> NewPhoto:
     finally:
         socket.setdefaulttimeout(previous_timeout)
     return NewPhoto(Path(path), "592px-Red_sunflower.jpg, from the TensorFlow image classification tutorial")
+
+
+def load_batch(photo: NewPhoto, img_height: int, img_width: int) -> np.ndarray:
+    """The photo as notebook 5 feeds it to the model: resized, 0-255 floats, a batch of one."""
+    import keras
+
+    image = keras.utils.load_img(photo.path, target_size=(img_height, img_width))
+    return np.expand_dims(keras.utils.img_to_array(image), 0)

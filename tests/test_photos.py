@@ -31,3 +31,9 @@ def test_online_uses_the_tutorial_sunflower(monkeypatch, tmp_path):
     monkeypatch.setattr("keras.utils.get_file", lambda fname, origin: str(tmp_path / fname))
     photo = photos.new_photo("flower_photos")
     assert photo.path == tmp_path / "Red_sunflower.jpg" and "Red_sunflower" in photo.credit
+
+
+def test_load_batch_is_a_resized_batch_of_one():
+    batch = photos.load_batch(photos.shipped_photo(), 180, 180)
+    assert batch.shape == (1, 180, 180, 3) and batch.dtype == "float32"
+    assert 0 <= batch.min() < batch.max() <= 255
