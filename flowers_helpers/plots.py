@@ -93,6 +93,7 @@ def plot_class_counts(class_counts: Mapping[str, int], save_to: str | os.PathLik
     fig, ax = plt.subplots(figsize=(7, 3.5))
     bars = ax.bar(list(class_counts), list(class_counts.values()), color="C2")
     ax.bar_label(bars)
+    ax.set_ylim(0, 1.15 * max(class_counts.values()))  # room for the labels above the bars
     ax.set_ylabel("photos")
     ax.set_title(f"{sum(class_counts.values())} photos in {len(class_counts)} classes")
     _finish(fig, save_to)
