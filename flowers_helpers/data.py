@@ -102,7 +102,7 @@ def download_flower_photos(
         ) from error
     except Exception as error:  # get_file wraps network failures in a bare Exception
         raise DatasetError(
-            f"Could not download the flower_photos data set from {url} ({error}). "
+            f"Could not download the flower_photos data set ({error}). "
             "If this machine is offline, point FLOWERS_DATASET at a local copy of the "
             "data set, or use dataset='sample' for a quick run on the embedded sample."
         ) from error

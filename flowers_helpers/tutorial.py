@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 import time
 from collections.abc import Mapping
 from pathlib import Path
@@ -102,7 +103,13 @@ def main(argv: list[str] | None = None) -> None:
     for name in NOTEBOOKS:
         output = args.notebooks / name if args.render else executed / name
         print(f"\n== {name}")
-        timings[name] = run_notebook(args.notebooks / name, output)
+        try:
+            timings[name] = run_notebook(args.notebooks / name, output)
+        except papermill.PapermillExecutionError as error:
+            sys.exit(
+                f"\n{name} stopped in cell [{error.exec_count}]: {error.ename}: {error.evalue}\n"
+                f"The notebook with the full traceback: {output}"
+            )
         if args.render:
             tidy(output)
     print("\nSeconds per notebook:")

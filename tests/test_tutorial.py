@@ -7,7 +7,7 @@ import papermill
 import pytest
 
 from flowers_helpers import artifacts
-from flowers_helpers.tutorial import NOTEBOOKS, ensure_artifact, run_notebook, tidy
+from flowers_helpers.tutorial import NOTEBOOKS, ensure_artifact, main, run_notebook, tidy
 
 NOTEBOOK_DIR = Path(__file__).resolve().parents[1] / "notebooks"
 
@@ -92,3 +92,18 @@ def test_tidy_drops_run_metadata(tmp_path):
     tidied = nbformat.read(path, as_version=4)
     assert "papermill" not in tidied.metadata and tidied.cells[0].metadata == {}
     assert tidied.metadata.kernelspec.name == "python3" and tidied.cells[0].id == "one"
+
+
+def test_a_failing_notebook_stops_the_run_with_one_clear_line(tmp_path, monkeypatch):
+    failing = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("from flowers_helpers.data import resolve_dataset", id="a"),
+        nbformat.v4.new_code_cell("resolve_dataset('no/such/folder')", id="b"),
+    ])
+    failing.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(failing, tmp_path / NOTEBOOKS[0])
+    monkeypatch.setenv("FLOWERS_ARTIFACTS", str(tmp_path / "artifacts"))
+    with pytest.raises(SystemExit) as stopped:
+        main(["--notebooks", str(tmp_path)])
+    message = str(stopped.value.code)
+    assert message.startswith(f"\n{NOTEBOOKS[0]} stopped in cell [2]: DatasetError: The data set folder 'no/such/folder'")
+    assert str(tmp_path / "artifacts" / "executed" / NOTEBOOKS[0]) in message
