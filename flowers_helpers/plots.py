@@ -35,7 +35,7 @@ def show_image_grid(
 
 def plot_history(history: History, title: str = "", save_to: str | os.PathLike | None = None) -> None:
     """Accuracy and loss per epoch, training against validation, side by side."""
-    compare_histories({title: history} if title else {"": history}, save_to=save_to)
+    compare_histories({title: history}, save_to=save_to)
 
 
 def compare_histories(
