@@ -16,6 +16,7 @@ from pathlib import Path
 
 import keras
 
+from flowers_helpers import augment  # noqa: F401  (registers RandomFlipRotateZoom for loading)
 from flowers_helpers.data import DatasetError
 
 
@@ -48,24 +49,35 @@ def save_model(model: keras.Model, path: str | os.PathLike) -> Path:
 
 
 def load_model(path: str | os.PathLike) -> keras.Model:
-    """Load a ``.keras`` model saved by ``save_model``."""
+    """Load a ``.keras`` model saved by ``save_model``, including the fused augmentation layer."""
     return keras.models.load_model(path)
+
+
+def save_json(path: str | os.PathLike, record: object) -> Path:
+    """Write ``record`` as indented JSON, atomically; return the path."""
+    with atomic_path(path) as temporary:
+        temporary.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+    return Path(path)
 
 
 def save_history(
     path: str | os.PathLike,
     history: Mapping[str, Sequence[float]] | keras.callbacks.History,
     class_names: Sequence[str],
+    **details: object,
 ) -> Path:
-    """Save per-epoch metrics and the class names they belong to as JSON, atomically."""
+    """Save per-epoch metrics and the class names they belong to as JSON, atomically.
+
+    ``details`` (JSON values such as the training times or the precision) are
+    stored beside them for the run report.
+    """
     metrics = history.history if isinstance(history, keras.callbacks.History) else history
     record = {
         "class_names": list(class_names),
         "history": {name: [float(v) for v in values] for name, values in metrics.items()},
+        **details,
     }
-    with atomic_path(path) as temporary:
-        temporary.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
-    return Path(path)
+    return save_json(path, record)
 
 
 def load_history(path: str | os.PathLike) -> dict:
