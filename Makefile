@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: tutorial test render links clean-artifacts
 
-# The notebooks run in notebooks/, so a relative FLOWERS_DATASET folder is made absolute here.
+# A relative FLOWERS_DATASET folder is made absolute here, for the runner and the notebooks alike.
 ifneq ($(wildcard $(FLOWERS_DATASET)),)
 export FLOWERS_DATASET := $(abspath $(FLOWERS_DATASET))
 endif
@@ -22,9 +22,9 @@ $(STAMP): requirements.txt pyproject.toml
 	$(PY) -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
-## Run the whole tutorial with papermill; executed copies land in notebooks/artifacts/<profile>/executed/.
+## Run the whole tutorial with papermill into runs/latest/: executed notebooks, artifacts, metrics.json, report.md.
 tutorial: $(STAMP)
-	$(PY) -m flowers_helpers.tutorial
+	$(PY) -m flowers_helpers.run
 
 ## Every test, offline, in the quick profile (embedded sample data, 2 epochs).
 test: $(STAMP)
@@ -33,11 +33,11 @@ test: $(STAMP)
 
 ## Re-render the committed notebooks from a full run (set FLOWERS_DATASET to a local copy when offline).
 render: $(STAMP)
-	$(PY) -m flowers_helpers.tutorial --render
+	$(PY) -m flowers_helpers.run --render --out runs/render
 
 ## Rewrite the Colab/GitHub links and the Colab set-up cell from flowers_helpers/links.py.
 links: $(STAMP)
 	$(PY) -m flowers_helpers.links
 
 clean-artifacts:
-	rm -rf notebooks/artifacts
+	rm -rf notebooks/artifacts runs

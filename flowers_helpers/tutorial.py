@@ -1,24 +1,20 @@
-"""Run the tutorial notebooks with papermill: all six in order, or one that is needed.
+"""Run one tutorial notebook with papermill, and run the one that is needed.
 
-``make tutorial`` runs all six and keeps executed copies next to the artifacts;
-``make render`` writes the outputs back into the notebooks for committing.
+``flowers_helpers.run`` (``make tutorial``) runs all six with ``run_notebook``.
 Inside a notebook, ``ensure_artifact`` runs the earlier notebook that produces a
-missing model or history, so every notebook also runs on its own.
+missing model or history, so every notebook also runs on its own. ``tidy``
+strips run metadata before rendered notebooks are committed.
 """
 
 from __future__ import annotations
 
-import argparse
 import os
-import sys
 import time
 from collections.abc import Mapping
 from pathlib import Path
 
 import nbformat
 import papermill
-
-from flowers_helpers import settings
 
 NOTEBOOKS = (
     "01_explore_data.ipynb",
@@ -34,11 +30,13 @@ def run_notebook(
     notebook: str | os.PathLike,
     output: str | os.PathLike,
     parameters: Mapping[str, object] | None = None,
+    progress_bar: bool | dict = True,
 ) -> float:
     """Execute ``notebook`` top to bottom in its own folder; write the result to ``output``.
 
     Returns the wall-clock seconds it took. A failing cell raises papermill's
     ``PapermillExecutionError``, which names the cell and the error.
+    ``progress_bar`` is papermill's: ``True``, ``False`` or tqdm options.
     """
     notebook = Path(notebook)
     Path(output).parent.mkdir(parents=True, exist_ok=True)
@@ -49,7 +47,7 @@ def run_notebook(
         parameters=dict(parameters or {}),
         cwd=notebook.parent,
         kernel_name="python3",
-        progress_bar=True,
+        progress_bar=progress_bar,
         coalesce_streams=True,  # one stream per cell: progress bars keep only their final state
     )
     return time.perf_counter() - start
@@ -89,36 +87,3 @@ def tidy(notebook_path: str | os.PathLike) -> None:
         cell.metadata.pop("execution", None)
     nbformat.write(notebook, notebook_path)
 
-
-def main(argv: list[str] | None = None) -> None:
-    """Run all six notebooks in order (``make tutorial``) or re-render them in place (``make render``)."""
-    parser = argparse.ArgumentParser(description="Run the six tutorial notebooks in order with papermill.")
-    parser.add_argument("--render", action="store_true", help="write the outputs back into the notebooks")
-    parser.add_argument("--notebooks", type=Path, default=Path(__file__).resolve().parents[1] / "notebooks")
-    args = parser.parse_args(argv)
-
-    executed = args.notebooks / settings.default_artifacts_dir() / "executed"
-    print(f"Profile: {settings.profile()}; data set: {settings.default_dataset()}")
-    timings = {}
-    for name in NOTEBOOKS:
-        output = args.notebooks / name if args.render else executed / name
-        print(f"\n== {name}")
-        try:
-            timings[name] = run_notebook(args.notebooks / name, output)
-        except papermill.PapermillExecutionError as error:
-            sys.exit(
-                f"\n{name} stopped in cell [{error.exec_count}]: {error.ename}: {error.evalue}\n"
-                f"The notebook with the full traceback: {output}"
-            )
-        if args.render:
-            tidy(output)
-    print("\nSeconds per notebook:")
-    for name, seconds in timings.items():
-        print(f"  {name:<32} {seconds:7.1f}")
-    print(f"  {'total':<32} {sum(timings.values()):7.1f}")
-    if not args.render:
-        print(f"Executed copies: {executed}")
-
-
-if __name__ == "__main__":
-    main()

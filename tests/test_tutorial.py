@@ -1,22 +1,18 @@
-"""The notebooks under papermill, in the quick profile, with parameters passed."""
+"""The whole tutorial through the runner (``python -m flowers_helpers.run``), in the quick profile."""
 
+import json
 from pathlib import Path
 
 import nbformat
 import papermill
 import pytest
 
-from flowers_helpers import artifacts
-from flowers_helpers.tutorial import NOTEBOOKS, ensure_artifact, main, run_notebook, tidy
+from flowers_helpers import artifacts, report
+from flowers_helpers.run import main, parse_value, select_notebooks
+from flowers_helpers.tutorial import NOTEBOOKS, ensure_artifact, run_notebook, tidy
 
 NOTEBOOK_DIR = Path(__file__).resolve().parents[1] / "notebooks"
-
-
-def _parameters(name: str, artifacts_dir: Path) -> dict:
-    """The parameters to pass: every one the notebook declares that we want to set."""
-    wanted = {"dataset": "sample", "artifacts_dir": str(artifacts_dir), "epochs": 1, "seed": 7}
-    declared = papermill.inspect_notebook(NOTEBOOK_DIR / name)
-    return {key: value for key, value in wanted.items() if key in declared}
+CLASSES = ["daisy", "dandelion", "roses", "sunflowers", "tulips"]
 
 
 def _outputs_text(path: Path) -> str:
@@ -29,46 +25,143 @@ def _outputs_text(path: Path) -> str:
 
 @pytest.fixture(scope="module")
 def tutorial_run(tmp_path_factory):
-    """Run all six notebooks in order, into one fresh artifacts folder."""
-    artifacts_dir = tmp_path_factory.mktemp("artifacts")
-    for name in NOTEBOOKS:
-        run_notebook(NOTEBOOK_DIR / name, artifacts_dir / "executed" / name, _parameters(name, artifacts_dir))
-    return artifacts_dir
+    """All six notebooks through the runner, with parameters passed, into a fresh output folder."""
+    out = tmp_path_factory.mktemp("run") / "latest"
+    main(["--dataset", "sample", "--out", str(out), "-p", "epochs", "1", "-p", "seed", "7"])
+    return out
 
 
 def test_parameters_are_injected(tutorial_run):
-    executed = nbformat.read(tutorial_run / "executed" / "03_baseline_model.ipynb", as_version=4)
+    executed = nbformat.read(tutorial_run / "notebooks" / "03_baseline_model.ipynb", as_version=4)
     injected = [c for c in executed.cells if "injected-parameters" in c.metadata.get("tags", [])]
     assert len(injected) == 1 and "epochs = 1" in injected[0].source and "seed = 7" in injected[0].source
-    assert "Validation accuracy after 1 epochs" in _outputs_text(tutorial_run / "executed" / "03_baseline_model.ipynb")
+    assert "Validation accuracy after 1 epochs" in _outputs_text(tutorial_run / "notebooks" / "03_baseline_model.ipynb")
+    # Notebook 4 does not declare epochs, so it is not passed there.
+    executed = nbformat.read(tutorial_run / "notebooks" / "04_overfitting.ipynb", as_version=4)
+    assert "epochs" not in "".join(c.source for c in executed.cells if "injected-parameters" in c.metadata.get("tags", []))
 
 
-def test_notebooks_hand_on_their_artifacts(tutorial_run):
+def test_the_run_leaves_every_file_the_report_promises(tutorial_run):
+    assert sorted(p.name for p in (tutorial_run / "notebooks").iterdir()) == list(NOTEBOOKS)
+    folder = tutorial_run / "artifacts"
     for run in ("baseline", "augmented"):
-        artifacts.load_model(tutorial_run / f"{run}.keras")
-        record = artifacts.load_history(tutorial_run / f"{run}_history.json")
-        assert record["class_names"] == ["daisy", "dandelion", "roses", "sunflowers", "tulips"]
+        artifacts.load_model(folder / f"model_{run}.keras")
+        record = artifacts.load_history(folder / f"history_{run}.json")
+        assert record["class_names"] == CLASSES
         assert {len(v) for v in record["history"].values()} == {1}
-    assert (tutorial_run / "model.tflite").stat().st_size > 1_000_000
-    assert {p.name for p in (tutorial_run / "figures").iterdir()} == {
-        "baseline_curves.png", "augmentations.png", "comparison.png"}
-    assert not list(tutorial_run.glob(".*"))  # no temporary files left behind
+        assert record["timing"]["steps_per_epoch"] == 3 and record["timing"]["step_ms"] > 0
+    assert (folder / "model.tflite").stat().st_size > 1_000_000
+    assert json.loads((folder / "class_names.json").read_text()) == CLASSES
+    assert {p.name for p in (folder / "figures").iterdir()} == set(report.FIGURES.values())
+    assert not list(folder.glob(".*"))  # no temporary files left behind
+    assert json.loads((tutorial_run / "run.json").read_text())["status"] == "complete"
+
+
+def test_metrics_follow_the_documented_schema(tutorial_run):
+    metrics = json.loads((tutorial_run / "metrics.json").read_text())
+    assert metrics["schema_version"] == report.SCHEMA_VERSION
+    assert set(metrics) == {"schema_version", "run", "environment", "dataset", "models", "prediction", "litert"}
+    assert metrics["run"]["parameters"] == {"epochs": 1, "seed": 7} and metrics["run"]["profile"] == "smoke"
+    assert list(metrics["run"]["seconds"]) == [name[:-6] for name in NOTEBOOKS]
+    assert metrics["dataset"] == {"images": 100, "classes": dict.fromkeys(CLASSES, 20),
+                                  "training_images": 80, "validation_images": 20}
+    for name in ("baseline", "augmented"):
+        model = metrics["models"][name]
+        assert set(model) == {"epochs", "precision", "augmentation", "final", "best", "gap", "training"}
+        assert set(model["final"]) == {"accuracy", "loss", "val_accuracy", "val_loss"}
+        assert 0 <= model["final"]["val_accuracy"] <= 1 and model["epochs"] == 1
+    assert metrics["models"]["augmented"]["augmentation"] == "fused"
+    assert metrics["prediction"]["class"] in CLASSES and 0 < metrics["prediction"]["confidence"] <= 1
+    assert metrics["litert"]["max_abs_diff"] < 1e-4 and metrics["litert"]["same_class"] is True
+    assert set(metrics["environment"]) >= {"python", "tensorflow", "keras", "litert", "cpu_count"}
+
+
+def test_report_reads_well_and_shows_the_curves(tutorial_run):
+    text = (tutorial_run / "report.md").read_text()
+    for heading in ("## Data set", "## Wall time per notebook", "## Models", "## The new photo", "## LiteRT",
+                    "## Environment"):
+        assert heading in text
+    images = [line.split("(")[1].rstrip(")") for line in text.splitlines() if line.startswith("![")]
+    assert len(images) == 3 and all((tutorial_run / image).is_file() for image in images)
+    assert "TensorFlow 2.21" in text and "| final validation accuracy |" in text
 
 
 def test_litert_agrees_with_keras(tutorial_run):
-    text = _outputs_text(tutorial_run / "executed" / "06_tflite.ipynb")
-    difference = float(text.split("Largest absolute difference: ")[1].split()[0])
-    assert difference < 1e-3
+    text = _outputs_text(tutorial_run / "notebooks" / "06_tflite.ipynb")
+    assert float(text.split("Largest absolute difference: ")[1].split()[0]) < 1e-4
     assert "Same class: True" in text
+
+
+def test_only_reruns_some_notebooks_of_a_finished_run(tutorial_run):
+    before = (tutorial_run / "notebooks" / "03_baseline_model.ipynb").stat().st_mtime_ns
+    main(["--dataset", "sample", "--out", str(tutorial_run), "-p", "epochs", "1", "-p", "seed", "7", "--only", "4"])
+    assert (tutorial_run / "notebooks" / "03_baseline_model.ipynb").stat().st_mtime_ns == before
+    metrics = json.loads((tutorial_run / "metrics.json").read_text())
+    assert metrics["run"]["notebooks"] == ["04_overfitting"] and len(metrics["run"]["seconds"]) == 6
+
+
+def test_only_in_an_empty_folder_produces_the_missing_inputs(tmp_path):
+    main(["--dataset", "sample", "--out", str(tmp_path / "out"), "-p", "epochs", "1", "--only", "04"])
+    assert sorted(p.name for p in (tmp_path / "out" / "notebooks").iterdir()) == ["04_overfitting.ipynb"]
+    text = _outputs_text(tmp_path / "out" / "notebooks" / "04_overfitting.ipynb")
+    assert "history_baseline.json' is missing, so 03_baseline_model.ipynb runs now" in text
+    metrics = json.loads((tmp_path / "out" / "metrics.json").read_text())
+    assert metrics["models"]["baseline"]["epochs"] == 1 and metrics["models"]["augmented"] is None
+
+
+def test_a_missing_data_set_stops_before_any_notebook(tmp_path):
+    with pytest.raises(SystemExit) as stopped:
+        main(["--dataset", str(tmp_path / "no_such_folder"), "--out", str(tmp_path / "out")])
+    assert str(stopped.value.code).startswith("Data set: The data set folder")
+    assert "does not exist" in str(stopped.value.code)
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_failing_notebook_stops_the_run_and_the_next_run_starts_clean(tmp_path, good_dataset):
+    one_class = tmp_path / "one_class"
+    one_class.mkdir()
+    (good_dataset / "daisy").rename(one_class / "daisy")
+    out = tmp_path / "out"
+    with pytest.raises(SystemExit) as stopped:
+        main(["--dataset", str(one_class), "--out", str(out), "--only", "01"])
+    message = str(stopped.value.code).strip()
+    assert message.startswith("01_explore_data.ipynb failed in cell [")
+    assert "'get-data': DatasetError:" in message and "needs at least two class subfolders" in message
+    assert len(message.splitlines()) <= 3 and "Traceback" not in message
+    assert (out / "notebooks" / "01_explore_data.ipynb").is_file()  # kept for inspection
+    assert not (out / "metrics.json").exists() and not (out / "report.md").exists()
+    assert json.loads((out / "run.json").read_text())["status"] == "failed"
+
+    main(["--dataset", "sample", "--out", str(out), "--only", "02"])
+    assert sorted(p.name for p in (out / "notebooks").iterdir()) == ["02_input_pipeline.ipynb"]
+
+
+def test_the_runner_refuses_a_folder_it_did_not_make(tmp_path):
+    (tmp_path / "precious.txt").write_text("keep me")
+    with pytest.raises(SystemExit, match="not a run folder"):
+        main(["--dataset", "sample", "--out", str(tmp_path), "--only", "01"])
+    assert (tmp_path / "precious.txt").read_text() == "keep me"
+
+
+def test_command_line_values_and_choices():
+    assert [parse_value(v) for v in ("2", "0.5", "true", "None", "flower_photos")] == [2, 0.5, True, None, "flower_photos"]
+    assert select_notebooks(["3", "01", "05_augmentation_dropout"]) == [NOTEBOOKS[0], NOTEBOOKS[2], NOTEBOOKS[4]]
+    with pytest.raises(SystemExit, match="no such notebook"):
+        select_notebooks(["7"])
+    with pytest.raises(SystemExit, match="use --out DIR"):
+        main(["-p", "artifacts_dir", "x"])
 
 
 def test_notebook_6_alone_produces_what_it_needs(tmp_path):
     """A reader who opens only notebook 6: it runs 5, which runs 3, then converts."""
-    run_notebook(NOTEBOOK_DIR / "06_tflite.ipynb", tmp_path / "06.ipynb", _parameters("06_tflite.ipynb", tmp_path))
+    parameters = {"dataset": "sample", "artifacts_dir": str(tmp_path), "epochs": 1}
+    declared = papermill.inspect_notebook(NOTEBOOK_DIR / "06_tflite.ipynb")
+    run_notebook(NOTEBOOK_DIR / "06_tflite.ipynb", tmp_path / "06.ipynb",
+                 {k: v for k, v in parameters.items() if k in declared}, progress_bar=False)
     text = _outputs_text(tmp_path / "06.ipynb")
-    assert "augmented.keras' is missing, so 05_augmentation_dropout.ipynb runs now" in text
-    assert (tmp_path / "baseline_history.json").is_file() and (tmp_path / "model.tflite").is_file()
-    assert "baseline_history.json' is missing" in _outputs_text(tmp_path / "executed" / "05_augmentation_dropout.ipynb")
+    assert "model_augmented.keras' is missing, so 05_augmentation_dropout.ipynb runs now" in text
+    assert (tmp_path / "history_baseline.json").is_file() and (tmp_path / "model.tflite").is_file()
+    assert "history_baseline.json' is missing" in _outputs_text(tmp_path / "executed" / "05_augmentation_dropout.ipynb")
 
 
 def test_ensure_artifact_returns_what_exists(tmp_path):
@@ -92,18 +185,3 @@ def test_tidy_drops_run_metadata(tmp_path):
     tidied = nbformat.read(path, as_version=4)
     assert "papermill" not in tidied.metadata and tidied.cells[0].metadata == {}
     assert tidied.metadata.kernelspec.name == "python3" and tidied.cells[0].id == "one"
-
-
-def test_a_failing_notebook_stops_the_run_with_one_clear_line(tmp_path, monkeypatch):
-    failing = nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_code_cell("from flowers_helpers.data import resolve_dataset", id="a"),
-        nbformat.v4.new_code_cell("resolve_dataset('no/such/folder')", id="b"),
-    ])
-    failing.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(failing, tmp_path / NOTEBOOKS[0])
-    monkeypatch.setenv("FLOWERS_ARTIFACTS", str(tmp_path / "artifacts"))
-    with pytest.raises(SystemExit) as stopped:
-        main(["--notebooks", str(tmp_path)])
-    message = str(stopped.value.code)
-    assert message.startswith(f"\n{NOTEBOOKS[0]} stopped in cell [2]: DatasetError: The data set folder 'no/such/folder'")
-    assert str(tmp_path / "artifacts" / "executed" / NOTEBOOKS[0]) in message

@@ -1,0 +1,209 @@
+"""The run report: ``metrics.json`` (for machines) and ``report.md`` (for people) from a run's artifacts.
+
+Everything here is read from what the notebooks saved in the artifacts folder,
+so the report says what the run produced, not what it was meant to produce.
+The schema of ``metrics.json`` is documented in the README; ``SCHEMA_VERSION``
+changes whenever a field changes meaning or moves.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+from collections.abc import Mapping, Sequence
+from importlib import metadata
+from pathlib import Path
+
+import tensorflow as tf
+
+from flowers_helpers.artifacts import atomic_path, save_json
+from flowers_helpers.data import IMAGE_EXTENSIONS
+
+SCHEMA_VERSION = 1
+MODELS = ("baseline", "augmented")
+FIGURES = {
+    "baseline": "baseline_curves.png",
+    "comparison": "comparison.png",
+    "augmentations": "augmentations.png",
+}
+
+
+def environment() -> dict[str, object]:
+    """Versions of Python and the libraries that decide the numbers, and the machine they ran on."""
+    def version(package: str) -> str | None:
+        try:
+            return metadata.version(package)
+        except metadata.PackageNotFoundError:
+            return None
+
+    return {
+        "python": platform.python_version(),
+        "tensorflow": tf.__version__,
+        "keras": version("keras"),
+        "litert": version("ai-edge-litert"),
+        "platform": platform.platform(),
+        "processor": _cpu_name(),
+        "cpu_count": os.cpu_count(),
+        "gpus": [device.name for device in tf.config.list_physical_devices("GPU")],
+    }
+
+
+def _cpu_name() -> str:
+    """The CPU's model name from ``/proc/cpuinfo`` where there is one, else what ``platform`` knows."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace").splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def count_images(data_dir: str | os.PathLike, validation_split: float) -> dict[str, object]:
+    """Images per class as training reads them, and the sizes of the two subsets Keras will make."""
+    root = Path(data_dir)
+    classes = {
+        folder.name: sum(1 for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in IMAGE_EXTENSIONS)
+        for folder in sorted(root.iterdir())
+        if folder.is_dir() and not folder.name.startswith(".")
+    }
+    total = sum(classes.values())
+    validation = int(validation_split * total)  # as keras.utils.image_dataset_from_directory splits
+    return {"images": total, "classes": classes, "training_images": total - validation,
+            "validation_images": validation}
+
+
+def model_metrics(record: Mapping) -> dict[str, object]:
+    """Final and best validation figures, the train-validation gap and the timing of one training run."""
+    history = record["history"]
+    accuracy, val_accuracy = history["accuracy"], history["val_accuracy"]
+    val_loss = history["val_loss"]
+    gaps = [train - val for train, val in zip(accuracy, val_accuracy)]
+    best_accuracy_epoch = max(range(len(val_accuracy)), key=val_accuracy.__getitem__)
+    best_loss_epoch = min(range(len(val_loss)), key=val_loss.__getitem__)
+    widest = max(range(len(gaps)), key=gaps.__getitem__)
+    return {
+        "epochs": len(val_accuracy),
+        "precision": record.get("precision"),
+        "augmentation": record.get("augmentation"),
+        "final": {"accuracy": accuracy[-1], "loss": history["loss"][-1],
+                  "val_accuracy": val_accuracy[-1], "val_loss": val_loss[-1]},
+        "best": {"val_accuracy": val_accuracy[best_accuracy_epoch], "val_accuracy_epoch": best_accuracy_epoch + 1,
+                 "val_loss": val_loss[best_loss_epoch], "val_loss_epoch": best_loss_epoch + 1},
+        "gap": {"final": gaps[-1], "widest": gaps[widest], "widest_epoch": widest + 1},
+        "training": record.get("timing", {}),
+    }
+
+
+def collect(
+    artifacts_dir: str | os.PathLike,
+    run: Mapping[str, object],
+    dataset: Mapping[str, object] | None,
+) -> dict[str, object]:
+    """Build the ``metrics.json`` record from the artifacts folder and the runner's own figures.
+
+    ``run`` holds what only the runner knows (settings, wall times); a section
+    whose artifact is missing (a notebook that did not run) is ``None``.
+    """
+    folder = Path(artifacts_dir)
+    models = {}
+    for name in MODELS:
+        path = folder / f"history_{name}.json"
+        models[name] = model_metrics(_read(path)) if path.is_file() else None
+    litert = _read(folder / "litert.json") if (folder / "litert.json").is_file() else None
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "run": dict(run),
+        "environment": environment(),
+        "dataset": dict(dataset) if dataset else None,
+        "models": models,
+        "prediction": _read(folder / "prediction.json") if (folder / "prediction.json").is_file() else None,
+        "litert": litert,
+    }
+
+
+def _read(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def render_markdown(metrics: Mapping, figures_dir: str) -> str:
+    """``report.md``: what a person reads first after a run. Figures are linked relative to the report."""
+    run, env, data = metrics["run"], metrics["environment"], metrics["dataset"]
+    lines = ["# Tutorial run report", ""]
+    lines += [f"- **Status:** {run['status']}, {run['finished']}",
+              f"- **Profile:** {run['profile']}; **data set:** `{run['dataset']}`",
+              f"- **Parameters passed:** {_parameters_text(run['parameters'])}",
+              f"- **Notebooks run:** {', '.join(run['notebooks'])}", ""]
+    if data:
+        lines += ["## Data set", "", "| class | images |", "|---|---:|"]
+        lines += [f"| {name} | {count:,} |" for name, count in data["classes"].items()]
+        lines += [f"| **total** | **{data['images']:,}** |", "",
+                  f"Training subset {data['training_images']:,} images, validation subset "
+                  f"{data['validation_images']:,}.", ""]
+    lines += ["## Wall time per notebook", "", "| notebook | seconds |", "|---|---:|"]
+    lines += [f"| {name} | {seconds:.1f} |" for name, seconds in run["seconds"].items()]
+    lines += [f"| **total** | **{sum(run['seconds'].values()):.1f}** |", ""]
+    models = {name: m for name, m in metrics["models"].items() if m}
+    if models:
+        lines += ["## Models", "", _models_table(models), ""]
+    figures = [(title, FIGURES[key]) for key, title in
+               (("baseline", "Baseline training curves"), ("comparison", "Baseline against augmentation + dropout"),
+                ("augmentations", "Augmented versions of one training photo"))]
+    for title, name in figures:
+        if (Path(figures_dir) / name).is_file():
+            lines += [f"### {title}", "", f"![{title}](artifacts/figures/{name})", ""]
+    if metrics.get("prediction"):
+        p = metrics["prediction"]
+        lines += ["## The new photo", "",
+                  f"`{p['photo']}` ({p['credit']}): **{p['class']}**, {p['confidence']:.2%} confidence.", ""]
+    if metrics.get("litert"):
+        lite = metrics["litert"]
+        lines += ["## LiteRT", "",
+                  f"`model.tflite`: {lite['bytes'] / 1e6:.1f} MB; largest absolute difference from the Keras "
+                  f"logits on the new photo: {lite['max_abs_diff']:.1e} (same class: {lite['same_class']}).", ""]
+    lines += ["## Environment", "",
+              f"Python {env['python']}, TensorFlow {env['tensorflow']}, Keras {env['keras']}, "
+              f"LiteRT {env['litert']}; {env['processor']}, {env['cpu_count']} cores, "
+              f"{'GPU: ' + ', '.join(env['gpus']) if env['gpus'] else 'no GPU'}; {env['platform']}.", ""]
+    return "\n".join(lines)
+
+
+def _parameters_text(parameters: Mapping[str, object]) -> str:
+    return ", ".join(f"`{key} = {value!r}`" for key, value in parameters.items()) or "none (the notebooks' defaults)"
+
+
+def _models_table(models: Mapping[str, Mapping]) -> str:
+    """One column per model, one row per figure."""
+    names = list(models)
+
+    def row(label: str, values: Sequence[str]) -> str:
+        return f"| {label} | " + " | ".join(values) + " |"
+
+    def each(getter) -> list[str]:
+        return [getter(models[name]) for name in names]
+
+    rows = [
+        row("", names), "|---|" + "---:|" * len(names),
+        row("epochs", each(lambda m: str(m["epochs"]))),
+        row("precision / augmentation", each(lambda m: f"{m['precision']} / {m['augmentation'] or 'none'}")),
+        row("final validation accuracy", each(lambda m: f"{m['final']['val_accuracy']:.3f}")),
+        row("best validation accuracy (epoch)",
+            each(lambda m: f"{m['best']['val_accuracy']:.3f} ({m['best']['val_accuracy_epoch']})")),
+        row("final validation loss", each(lambda m: f"{m['final']['val_loss']:.3f}")),
+        row("lowest validation loss (epoch)",
+            each(lambda m: f"{m['best']['val_loss']:.3f} ({m['best']['val_loss_epoch']})")),
+        row("final train-validation gap", each(lambda m: f"{100 * m['gap']['final']:+.1f} points")),
+        row("widest gap (epoch)", each(lambda m: f"{100 * m['gap']['widest']:+.1f} ({m['gap']['widest_epoch']})")),
+        row("training time (fit)", each(lambda m: f"{m['training'].get('fit_seconds', 0):.0f} s")),
+        row("time per training step", each(lambda m: f"{m['training'].get('step_ms', 0):.0f} ms")),
+    ]
+    return "\n".join(rows)
+
+
+def write(out_dir: str | os.PathLike, metrics: Mapping) -> None:
+    """Write ``metrics.json`` and ``report.md`` into ``out_dir``."""
+    out = Path(out_dir)
+    save_json(out / "metrics.json", metrics)
+    with atomic_path(out / "report.md") as temporary:
+        temporary.write_text(render_markdown(metrics, os.fspath(out / "artifacts" / "figures")), encoding="utf-8")
