@@ -1,4 +1,4 @@
-"""The pictures the tutorial shows: image grids, training curves, augmentation grids.
+"""The pictures the tutorial shows: image grids, training curves, augmentation grids, evaluation charts.
 
 Every function draws one figure, shows it (and closes it, so it is shown once), and also saves it as a PNG when
 ``save_to`` is given (the folder is created if needed).
@@ -12,6 +12,7 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
+from sklearn.metrics import ConfusionMatrixDisplay
 
 History = Mapping[str, Sequence[float]]
 
@@ -117,6 +118,57 @@ def show_prediction(
     bars_ax.invert_yaxis()
     bars_ax.set_xlabel("confidence (%)")
     _finish(fig, save_to)
+
+
+def plot_confusion_matrices(
+    matrices: Mapping[str, Sequence[Sequence[int]]],
+    class_names: Sequence[str],
+    save_to: str | os.PathLike | None = None,
+) -> None:
+    """Confusion matrices of several models side by side, counts written in the cells.
+
+    Rows are the true class, columns the predicted one: the diagonal counts the
+    photos each model got right, everything off it a mistake.
+    """
+    fig, axes = plt.subplots(1, len(matrices), figsize=(5.5 * len(matrices), 5), squeeze=False)
+    for ax, (name, matrix) in zip(axes[0], matrices.items()):
+        display = ConfusionMatrixDisplay(np.asarray(matrix), display_labels=list(class_names))
+        display.plot(ax=ax, cmap="Blues", colorbar=False, xticks_rotation=45)
+        ax.set_title(name)
+        ax.set_xlabel("predicted class")
+        ax.set_ylabel("true class")
+    _finish(fig, save_to)
+
+
+def show_confident_mistakes(
+    images: Sequence,
+    labels: Sequence[int],
+    predictions: Sequence[int],
+    probabilities: np.ndarray,
+    class_names: Sequence[str],
+    n: int = 9,
+    save_to: str | os.PathLike | None = None,
+) -> None:
+    """The ``n`` wrong predictions the model was most sure of, most confident first.
+
+    ``labels``, ``predictions`` and ``probabilities`` are ``predict_dataset``'s
+    answers for ``images``, in the same order.
+    """
+    labels, predictions = np.asarray(labels), np.asarray(predictions)
+    wrong = np.flatnonzero(predictions != labels)
+    if wrong.size == 0:
+        print("No mistakes to show: every prediction is right.")
+        return
+    confidence = np.asarray(probabilities)[wrong, predictions[wrong]]
+    shown = wrong[np.argsort(-confidence, kind="stable")][:n]
+    titles = [
+        f"true: {class_names[labels[i]]}\npredicted: {class_names[predictions[i]]} "
+        f"({probabilities[i, predictions[i]]:.0%})"
+        for i in shown
+    ]
+    cols = min(3, len(shown))
+    rows = int(np.ceil(len(shown) / cols))
+    show_image_grid([images[i] for i in shown], titles, rows=rows, cols=cols, save_to=save_to)
 
 
 def _displayable(image) -> np.ndarray:
