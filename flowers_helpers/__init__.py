@@ -9,8 +9,9 @@ Modules, one job each:
 - ``data``: where the photos come from (download, embedded sample, local folder)
 - ``checks``: scan a data folder for bad files before training
 - ``pipeline``: the tutorial's ``tf.data`` input pipeline, once notebook 2 has taught it
-- ``plots``: image grids, training curves, augmentation grids
+- ``plots``: image grids, training curves, augmentation grids, evaluation charts
 - ``artifacts``: save and load what one notebook hands to the next, atomically
+- ``evaluation``: predictions with their labels, per-class metrics, confusion matrices
 - ``photos``: the new photo that the trained model classifies
 - ``litert``: run a ``.tflite`` model with the LiteRT interpreter
 - ``tutorial``: run the notebooks with papermill (``make tutorial``, ``make render``)

@@ -44,7 +44,7 @@ def predict_dataset(
 def classification_metrics(
     labels: Sequence[int], predictions: Sequence[int], class_names: Sequence[str]
 ) -> dict:
-    """Accuracy, macro averages, per-class precision/recall/F1/support and the confusion matrix, as JSON-able values.
+    """Accuracy, macro averages, per-class precision/recall/F1/support and the confusion matrix, all JSON-able.
 
     Every class is reported, even one that never occurs or is never predicted
     (its undefined precision or recall counts as 0). In the confusion matrix,
@@ -74,25 +74,29 @@ def format_per_class(metrics_by_model: Mapping[str, dict]) -> str:
     Takes ``{"baseline": classification_metrics(...), ...}``; the models must
     have been evaluated on the same examples, so the support column is shared.
     """
+    models = list(metrics_by_model.values())
     names = list(metrics_by_model)
-    first = metrics_by_model[names[0]]
-    supports = {name: [m["support"] for m in metrics["per_class"].values()] for name, metrics in metrics_by_model.items()}
+    supports = {name: [c["support"] for c in m["per_class"].values()] for name, m in metrics_by_model.items()}
     if any(support != supports[names[0]] for support in supports.values()):
         raise ValueError(f"The models were evaluated on different examples (support per class: {supports}).")
+    class_names = list(models[0]["per_class"])
     width = max(9, *(len(name) for name in names))
-    label_width = max(len("macro average"), *(len(name) for name in first["per_class"]))
+    label_width = max(len("macro average"), *(len(name) for name in class_names))
 
     def row(label: str, cells: Sequence[str], support: str = "") -> str:
         return f"{label:<{label_width}}  " + "  ".join(f"{cell:>{width}}" for cell in cells) + f"  {support:>7}"
 
-    group_width = len(names) * width + 2 * (len(names) - 1)
+    def numbers(values: Iterable[float]) -> list[str]:
+        return [f"{value:.3f}" for value in values]
+
+    group_width = len(names) * (width + 2) - 2
     lines = [
         " " * (label_width + 2) + "  ".join(f"{metric:^{group_width}}" for metric in METRICS),
         row("class", names * len(METRICS), "support"),
     ]
-    for class_name, values in first["per_class"].items():
-        cells = [f"{metrics_by_model[name]['per_class'][class_name][metric]:.3f}" for metric in METRICS for name in names]
-        lines.append(row(class_name, cells, str(values["support"])))
-    lines.append(row("macro average", [f"{metrics_by_model[name]['macro'][metric]:.3f}" for metric in METRICS for name in names]))
-    lines.append(row("accuracy", [f"{metrics_by_model[name]['accuracy']:.3f}" for name in names]))
+    for class_name, support in zip(class_names, supports[names[0]]):
+        cells = numbers(m["per_class"][class_name][metric] for metric in METRICS for m in models)
+        lines.append(row(class_name, cells, str(support)))
+    lines.append(row("macro average", numbers(m["macro"][metric] for metric in METRICS for m in models)))
+    lines.append(row("accuracy", numbers(m["accuracy"] for m in models)))
     return "\n".join(line.rstrip() for line in lines)

@@ -25,7 +25,8 @@ def _reads_the_label(batch):
 
 def test_labels_stay_with_their_predictions_even_when_the_dataset_reshuffles():
     images, labels = _labelled_images(30)
-    dataset = tf.data.Dataset.from_tensor_slices((images, labels)).shuffle(30, reshuffle_each_iteration=True).batch(4)
+    dataset = tf.data.Dataset.from_tensor_slices((images, labels))
+    dataset = dataset.shuffle(30, reshuffle_each_iteration=True).batch(4)
     true, predicted, probabilities = predict_dataset(_reads_the_label, dataset)
     assert len(true) == 30 and sorted(true) == sorted(labels)
     np.testing.assert_array_equal(predicted, true)
@@ -60,8 +61,10 @@ def test_metrics_match_a_hand_count():
     metrics = classification_metrics(labels, predictions, NAMES)
     assert metrics["accuracy"] == pytest.approx(4 / 6)
     assert metrics["confusion_matrix"] == [[2, 1, 0], [1, 1, 0], [0, 0, 1]]
-    assert metrics["per_class"]["daisy"] == pytest.approx({"precision": 2 / 3, "recall": 2 / 3, "f1": 2 / 3, "support": 3})
-    assert metrics["per_class"]["roses"] == pytest.approx({"precision": 1 / 2, "recall": 1 / 2, "f1": 1 / 2, "support": 2})
+    assert metrics["per_class"]["daisy"] == pytest.approx({"precision": 2 / 3, "recall": 2 / 3, "f1": 2 / 3,
+                                                           "support": 3})
+    assert metrics["per_class"]["roses"] == pytest.approx({"precision": 1 / 2, "recall": 1 / 2, "f1": 1 / 2,
+                                                           "support": 2})
     assert metrics["macro"]["recall"] == pytest.approx((2 / 3 + 1 / 2 + 1) / 3)
     assert json.loads(json.dumps(metrics)) == metrics
 
