@@ -14,6 +14,7 @@ Modules, one job each:
 - ``evaluation``: predictions with their labels, per-class metrics, confusion matrices
 - ``photos``: the new photo that the trained model classifies
 - ``litert``: run a ``.tflite`` model with the LiteRT interpreter
+- ``quantization``: size, accuracy, agreement and latency of quantized ``.tflite`` variants
 - ``tutorial``: run the notebooks with papermill (``make tutorial``, ``make render``)
 - ``links``: the repository address behind the Colab and GitHub links
 - ``make_sample``: rebuild the embedded sample from a full copy of the data set

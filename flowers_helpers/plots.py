@@ -171,6 +171,45 @@ def show_confident_mistakes(
     show_image_grid([images[i] for i in shown], titles, rows=rows, cols=cols, save_to=save_to)
 
 
+def plot_quantization(rows: Sequence[Mapping], save_to: str | os.PathLike | None = None) -> None:
+    """File size, accuracy and latency of each converted model variant, as bar charts side by side.
+
+    ``rows`` are ``quantization.compare_variants``'s results.
+    """
+    names = [row["variant"] for row in rows]
+    fig, (size_ax, accuracy_ax, latency_ax) = plt.subplots(1, 3, figsize=(15, 4.5))
+    _grouped_bars(size_ax, names, {"file size": [row["size_mb"] for row in rows]}, "%.2f")
+    size_ax.set_title("File size")
+    size_ax.set_ylabel("MB")
+    _grouped_bars(accuracy_ax, names, {
+        "validation accuracy": [100 * row["accuracy"] for row in rows],
+        "agrees with Keras": [100 * row["agreement"] for row in rows],
+    }, "%.1f")
+    accuracy_ax.set_title("Accuracy and top-1 agreement with Keras")
+    accuracy_ax.set_ylabel("%")
+    accuracy_ax.set_ylim(0, 120)  # room for the legend above 100%
+    _grouped_bars(latency_ax, names, {
+        "1 thread": [row["latency_ms_1_thread"] for row in rows],
+        f"{rows[0]['threads']} threads": [row["latency_ms_all_threads"] for row in rows],
+    }, "%.2f")
+    latency_ax.set_title("Median latency per image")
+    latency_ax.set_ylabel("ms")
+    _finish(fig, save_to)
+
+
+def _grouped_bars(ax: plt.Axes, names: Sequence[str], series: Mapping[str, Sequence[float]], fmt: str) -> None:
+    """One group of bars per name, one bar per series in each group, values written above the bars."""
+    positions = np.arange(len(names))
+    width = 0.8 / len(series)
+    for index, (label, values) in enumerate(series.items()):
+        bars = ax.bar(positions + (index - (len(series) - 1) / 2) * width, values, width, label=label)
+        ax.bar_label(bars, fmt=fmt, fontsize="small")
+    ax.set_xticks(positions, names)
+    ax.set_ylim(0, 1.2 * ax.get_ylim()[1])  # room for the labels and the legend
+    if len(series) > 1:
+        ax.legend(loc="upper left", ncols=len(series), fontsize="small")
+
+
 def _displayable(image) -> np.ndarray:
     """Return ``image`` as a NumPy array that ``imshow`` shows correctly (uint8 for 0-255 floats)."""
     array = np.asarray(image)

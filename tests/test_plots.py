@@ -93,7 +93,8 @@ def test_confusion_matrices_side_by_side_with_counts(drawn):
 
 
 def test_confusion_matrices_save_png(tmp_path):
-    plots.plot_confusion_matrices({"a": [[3, 1], [0, 4]], "b": [[2, 2], [1, 3]]}, ["x", "y"], save_to=tmp_path / "cm.png")
+    matrices = {"a": [[3, 1], [0, 4]], "b": [[2, 2], [1, 3]]}
+    plots.plot_confusion_matrices(matrices, ["x", "y"], save_to=tmp_path / "cm.png")
     _saved(tmp_path / "cm.png")
 
 
@@ -113,3 +114,16 @@ def test_confident_mistakes_most_confident_first_and_only_mistakes(drawn):
 def test_confident_mistakes_says_so_when_there_are_none(capsys, drawn):
     plots.show_confident_mistakes(np.zeros((2, 8, 8, 3)), [0, 1], [0, 1], np.eye(2), ["a", "b"])
     assert drawn == [] and "No mistakes" in capsys.readouterr().out
+
+
+def test_quantization_chart_groups_bars_by_variant(drawn):
+    rows = [{"variant": name, "size_mb": size, "accuracy": 0.7, "agreement": agreement,
+             "latency_ms_1_thread": 2.0, "latency_ms_all_threads": 1.0, "threads": 4}
+            for name, size, agreement in (("float32", 16.0, 1.0), ("int8", 4.0, 0.98))]
+    plots.plot_quantization(rows)
+    size_ax, accuracy_ax, latency_ax = drawn[0].axes
+    assert [tick.get_text() for tick in size_ax.get_xticklabels()] == ["float32", "int8"]
+    assert [bar.get_height() for bar in size_ax.patches] == [16.0, 4.0]
+    assert [bar.get_height() for bar in accuracy_ax.patches] == pytest.approx([70, 70, 100, 98])
+    assert [bar.get_height() for bar in latency_ax.patches] == [2.0, 2.0, 1.0, 1.0]
+    assert [text.get_text() for text in latency_ax.get_legend().get_texts()] == ["1 thread", "4 threads"]
