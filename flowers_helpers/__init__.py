@@ -9,10 +9,12 @@ Modules, one job each:
 - ``data``: where the photos come from (download, embedded sample, local folder)
 - ``checks``: scan a data folder for bad files before training
 - ``pipeline``: the tutorial's ``tf.data`` input pipeline, once notebook 2 has taught it
-- ``plots``: image grids, training curves, augmentation grids
+- ``plots``: image grids, training curves, augmentation grids, evaluation charts
 - ``artifacts``: save and load what one notebook hands to the next, atomically
+- ``evaluation``: predictions with their labels, per-class metrics, confusion matrices
 - ``photos``: the new photo that the trained model classifies
 - ``litert``: run a ``.tflite`` model with the LiteRT interpreter
+- ``quantization``: size, accuracy, agreement and latency of quantized ``.tflite`` variants
 - ``tutorial``: run the notebooks with papermill (``make tutorial``, ``make render``)
 - ``links``: the repository address behind the Colab and GitHub links
 - ``make_sample``: rebuild the embedded sample from a full copy of the data set

@@ -16,14 +16,15 @@ from ai_edge_litert.interpreter import Interpreter
 from flowers_helpers.quiet import quiet_stderr
 
 
-def load_interpreter(path: str | os.PathLike) -> Interpreter:
+def load_interpreter(path: str | os.PathLike, num_threads: int | None = None) -> Interpreter:
     """Load a ``.tflite`` file, without LiteRT's "Created XNNPACK delegate" log line.
 
-    A model that needs TensorFlow ("Flex") ops fails here: the plain LiteRT
-    runtime has only the built-in ops.
+    ``num_threads`` caps the CPU threads the kernels may use (``None``: LiteRT's
+    default). A model that needs TensorFlow ("Flex") ops fails here: the plain
+    LiteRT runtime has only the built-in ops.
     """
     with quiet_stderr():
-        interpreter = Interpreter(model_path=os.fspath(path))
+        interpreter = Interpreter(model_path=os.fspath(path), num_threads=num_threads)
         interpreter.allocate_tensors()
     return interpreter
 

@@ -1,4 +1,4 @@
-"""The pictures the tutorial shows: image grids, training curves, augmentation grids.
+"""The pictures the tutorial shows: image grids, training curves, augmentation grids, evaluation charts.
 
 Every function draws one figure, shows it (and closes it, so it is shown once), and also saves it as a PNG when
 ``save_to`` is given (the folder is created if needed).
@@ -12,6 +12,7 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
+from sklearn.metrics import ConfusionMatrixDisplay
 
 History = Mapping[str, Sequence[float]]
 
@@ -117,6 +118,96 @@ def show_prediction(
     bars_ax.invert_yaxis()
     bars_ax.set_xlabel("confidence (%)")
     _finish(fig, save_to)
+
+
+def plot_confusion_matrices(
+    matrices: Mapping[str, Sequence[Sequence[int]]],
+    class_names: Sequence[str],
+    save_to: str | os.PathLike | None = None,
+) -> None:
+    """Confusion matrices of several models side by side, counts written in the cells.
+
+    Rows are the true class, columns the predicted one: the diagonal counts the
+    photos each model got right, everything off it a mistake.
+    """
+    fig, axes = plt.subplots(1, len(matrices), figsize=(5.5 * len(matrices), 5), squeeze=False)
+    for ax, (name, matrix) in zip(axes[0], matrices.items()):
+        display = ConfusionMatrixDisplay(np.asarray(matrix), display_labels=list(class_names))
+        display.plot(ax=ax, cmap="Blues", colorbar=False, xticks_rotation=45)
+        ax.set_title(name)
+        ax.set_xlabel("predicted class")
+        ax.set_ylabel("true class")
+    _finish(fig, save_to)
+
+
+def show_confident_mistakes(
+    images: Sequence,
+    labels: Sequence[int],
+    predictions: Sequence[int],
+    probabilities: np.ndarray,
+    class_names: Sequence[str],
+    n: int = 9,
+    save_to: str | os.PathLike | None = None,
+) -> None:
+    """The ``n`` wrong predictions the model was most sure of, most confident first.
+
+    ``labels``, ``predictions`` and ``probabilities`` are ``predict_dataset``'s
+    answers for ``images``, in the same order.
+    """
+    labels, predictions = np.asarray(labels), np.asarray(predictions)
+    wrong = np.flatnonzero(predictions != labels)
+    if wrong.size == 0:
+        print("No mistakes to show: every prediction is right.")
+        return
+    confidence = np.asarray(probabilities)[wrong, predictions[wrong]]
+    shown = wrong[np.argsort(-confidence, kind="stable")][:n]
+    titles = [
+        f"true: {class_names[labels[i]]}\npredicted: {class_names[predictions[i]]} "
+        f"({probabilities[i, predictions[i]]:.0%})"
+        for i in shown
+    ]
+    cols = min(3, len(shown))
+    rows = int(np.ceil(len(shown) / cols))
+    show_image_grid([images[i] for i in shown], titles, rows=rows, cols=cols, save_to=save_to)
+
+
+def plot_quantization(rows: Sequence[Mapping], save_to: str | os.PathLike | None = None) -> None:
+    """File size, accuracy and latency of each converted model variant, as bar charts side by side.
+
+    ``rows`` are ``quantization.compare_variants``'s results.
+    """
+    names = [row["variant"] for row in rows]
+    fig, (size_ax, accuracy_ax, latency_ax) = plt.subplots(1, 3, figsize=(15, 4.5))
+    _grouped_bars(size_ax, names, {"file size": [row["size_mb"] for row in rows]}, "%.2f")
+    size_ax.set_title("File size")
+    size_ax.set_ylabel("MB")
+    _grouped_bars(accuracy_ax, names, {
+        "validation accuracy": [100 * row["accuracy"] for row in rows],
+        "agrees with Keras": [100 * row["agreement"] for row in rows],
+    }, "%.1f")
+    accuracy_ax.set_title("Accuracy and top-1 agreement with Keras")
+    accuracy_ax.set_ylabel("%")
+    accuracy_ax.set_ylim(0, 120)  # room for the legend above 100%
+    _grouped_bars(latency_ax, names, {
+        "1 thread": [row["latency_ms_1_thread"] for row in rows],
+        f"{rows[0]['threads']} threads": [row["latency_ms_all_threads"] for row in rows],
+    }, "%.2f")
+    latency_ax.set_title("Median latency per image")
+    latency_ax.set_ylabel("ms")
+    _finish(fig, save_to)
+
+
+def _grouped_bars(ax: plt.Axes, names: Sequence[str], series: Mapping[str, Sequence[float]], fmt: str) -> None:
+    """One group of bars per name, one bar per series in each group, values written above the bars."""
+    positions = np.arange(len(names))
+    width = 0.8 / len(series)
+    for index, (label, values) in enumerate(series.items()):
+        bars = ax.bar(positions + (index - (len(series) - 1) / 2) * width, values, width, label=label)
+        ax.bar_label(bars, fmt=fmt, fontsize="small")
+    ax.set_xticks(positions, names)
+    ax.set_ylim(0, 1.2 * ax.get_ylim()[1])  # room for the labels and the legend
+    if len(series) > 1:
+        ax.legend(loc="upper left", ncols=len(series), fontsize="small")
 
 
 def _displayable(image) -> np.ndarray:

@@ -56,3 +56,9 @@ def test_loading_prints_no_xnnpack_notice(converted, capfd):
 def test_model_runs_on_builtin_ops_only(converted):
     ops = {op["op_name"] for op in load_interpreter(converted[1])._get_ops_details()}
     assert ops and not any(op.startswith("Flex") for op in ops)
+
+
+def test_thread_count_reaches_the_interpreter(converted):
+    load_interpreter(converted[1], num_threads=1)
+    with pytest.raises(ValueError, match="num_threads"):
+        load_interpreter(converted[1], num_threads=0)
