@@ -23,6 +23,9 @@ FLOWER_PHOTOS_SHA256 = "4c54ace7911aaffe13a365c34f650e71dd5bf1be0a58b464e5a7183e
 # The file extensions that keras.utils.image_dataset_from_directory reads.
 IMAGE_EXTENSIONS = (".bmp", ".gif", ".jpeg", ".jpg", ".png")
 
+# The names the dataset setting accepts besides a folder path.
+DATASET_NAMES = ("flower_photos", "sample")
+
 _COMPLETE_MARK = ".flowers_helpers_complete"
 
 
