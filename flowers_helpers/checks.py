@@ -78,7 +78,7 @@ class DatasetReport:
 
     @property
     def warnings(self) -> list[str]:
-        """What does not stop training but makes its results mean less: small or imbalanced classes, huge images."""
+        """What does not stop training but makes results mean less: small or imbalanced classes, huge images."""
         found = []
         small = {name: n for name, n in sorted(self.class_counts.items()) if n < SMALL_CLASS}
         if small:
