@@ -87,7 +87,8 @@ class DatasetReport:
                 f"Classes with fewer than {SMALL_CLASS} images: {listing}. The validation split keeps only "
                 "a photo or two of each, so the split and the validation accuracy mean little; add photos."
             )
-        largest, smallest = max(self.class_counts.values(), default=0), min(self.class_counts.values(), default=0)
+        counts = self.class_counts.values()
+        largest, smallest = max(counts, default=0), min(counts, default=0)
         if smallest and largest > IMBALANCE_RATIO * smallest:
             big = max(self.class_counts, key=self.class_counts.get)
             little = min(self.class_counts, key=self.class_counts.get)
@@ -109,11 +110,10 @@ class DatasetReport:
         width = max(len(name) for name in [*self.class_counts, "total"])
         lines = [f"{name:<{width}}  {count:>5}" for name, count in sorted(self.class_counts.items())]
         lines.append(f"{'total':<{width}}  {self.total:>5} images in {len(self.class_counts)} classes")
-        if self.image_sizes:
-            heights, widths = zip(*self.image_sizes)
-            lines.append(
-                f"image sizes: {min(widths)}-{max(widths)} px wide, {min(heights)}-{max(heights)} px high"
-            )
+        sizes = self._size_ranges()
+        if sizes:
+            (narrowest, widest), (lowest, highest) = sizes["width"], sizes["height"]
+            lines.append(f"image sizes: {narrowest}-{widest} px wide, {lowest}-{highest} px high")
         if self.subfolder_counts:
             lines.append("included from sub-folders inside a class (training reads them too):")
             lines += [f"  {self._relative(folder)}: {n}" for folder, n in self.subfolder_counts.items()]
@@ -130,15 +130,11 @@ class DatasetReport:
 
     def to_dict(self) -> dict:
         """The report as JSON-able data for a run report; paths relative to ``root``."""
-        sizes = None
-        if self.image_sizes:
-            heights, widths = zip(*self.image_sizes)
-            sizes = {"width": [min(widths), max(widths)], "height": [min(heights), max(heights)]}
         return {
             "root": os.fspath(self.root),
             "class_counts": dict(self.class_counts),
             "total": self.total,
-            "image_sizes": sizes,
+            "image_sizes": self._size_ranges(),
             "bad_files": [{"path": self._relative(b.path), "problem": b.problem} for b in self.bad_files],
             "skipped_files": [self._relative(path) for path in self.skipped_files],
             "subfolders": {self._relative(folder): n for folder, n in self.subfolder_counts.items()},
@@ -153,6 +149,13 @@ class DatasetReport:
                 f"{len(self.bad_files)} file(s) in '{self.root}' would break training; "
                 f"fix or remove them:\n{listing}"
             )
+
+    def _size_ranges(self) -> dict[str, list[int]] | None:
+        """``{"width": [min, max], "height": [min, max]}`` over the good images; None when there are none."""
+        if not self.image_sizes:
+            return None
+        heights, widths = zip(*self.image_sizes)
+        return {"width": [min(widths), max(widths)], "height": [min(heights), max(heights)]}
 
     def _relative(self, path: Path) -> str:
         return os.fspath(path.relative_to(self.root))
