@@ -6,6 +6,8 @@ notebooks, so ``import flowers_helpers`` comes before ``import tensorflow``.
 Modules, one job each:
 
 - ``settings``: defaults from ``FLOWERS_DATASET``, ``FLOWERS_PROFILE``, ``FLOWERS_ARTIFACTS``
+- ``params``: check the notebooks' parameters, naming every problem at once
+- ``folders``: find out up front whether a folder can be written
 - ``data``: where the photos come from (download, embedded sample, local folder)
 - ``checks``: scan a data folder for bad files before training
 - ``pipeline``: the tutorial's ``tf.data`` input pipeline, once notebook 2 has taught it

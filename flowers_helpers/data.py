@@ -3,6 +3,8 @@
 - ``"flower_photos"``: the official archive, downloaded once with
   ``keras.utils.get_file``, checked against its sha256 and cached under the Keras
   cache (``$KERAS_HOME``, else ``~/.keras``); later runs find it without network.
+  The archive is extracted here, not by Keras, so that a member that would land
+  outside the cache folder is refused before anything is written.
 - ``"sample"``: the small sample of the real photos that ships inside this package,
   for quick and offline runs (not for accuracy).
 - any folder with one subfolder of images per class, such as a local copy of
@@ -12,8 +14,12 @@
 from __future__ import annotations
 
 import os
+import posixpath
 import shutil
-from pathlib import Path
+import tarfile
+from pathlib import Path, PurePosixPath
+
+from flowers_helpers.folders import writable_folder_problem
 
 FLOWER_PHOTOS_URL = (
     "https://storage.googleapis.com/download.tensorflow.org/example_images/flower_photos.tgz"
@@ -22,6 +28,9 @@ FLOWER_PHOTOS_SHA256 = "4c54ace7911aaffe13a365c34f650e71dd5bf1be0a58b464e5a7183e
 
 # The file extensions that keras.utils.image_dataset_from_directory reads.
 IMAGE_EXTENSIONS = (".bmp", ".gif", ".jpeg", ".jpg", ".png")
+
+# The names the dataset setting accepts besides a folder path.
+DATASET_NAMES = ("flower_photos", "sample")
 
 _COMPLETE_MARK = ".flowers_helpers_complete"
 
@@ -70,28 +79,35 @@ def download_flower_photos(
     """Download, verify and extract the flower_photos archive once; return its class folder.
 
     A finished extraction is marked, so later calls return at once and need no
-    network. Keras 3 extracts ``flower_photos.tgz`` into ``flower_photos_extracted/``
-    (Keras 2 used ``flower_photos/``); rather than hard-code either layout, the
-    class folder is looked up inside whatever was extracted.
+    network (nor a writable cache); a folder without the mark is the remains of
+    an interrupted run, and is extracted afresh. A cached archive whose sha256 does
+    not match is downloaded again by ``get_file``. The archive is extracted into
+    ``flower_photos_extracted/``, as Keras 3 would; the class folder is looked up
+    inside it rather than hard-coded.
     """
     import keras
 
     cache = Path(cache_dir).expanduser() if cache_dir else keras_cache_dir()
-    extracted = cache / "datasets" / "flower_photos_extracted"
+    datasets = cache / "datasets"
+    extracted = datasets / "flower_photos_extracted"
     mark = extracted / _COMPLETE_MARK
     if mark.is_file() and mark.read_text().strip() == sha256:
         return find_class_root(extracted)
 
-    archive = cache / "datasets" / "flower_photos.tgz"
-    cache.mkdir(parents=True, exist_ok=True)  # get_file silently swaps a missing cache for /tmp/.keras
-    shutil.rmtree(extracted, ignore_errors=True)  # a half-extracted folder from an interrupted run
+    problem = writable_folder_problem(datasets)  # else get_file quietly swaps the cache for /tmp/.keras
+    if problem:
+        raise DatasetError(
+            f"The Keras cache folder '{datasets}' cannot be written: {problem}. Set KERAS_HOME to a folder "
+            "you can write (for example export KERAS_HOME=$HOME/keras-cache) and run again, or point "
+            "FLOWERS_DATASET at a local copy of the data set."
+        )
+    archive = datasets / "flower_photos.tgz"
     try:
         path = keras.utils.get_file(
             "flower_photos.tgz",
             origin=url,
             file_hash=sha256,
             hash_algorithm="sha256",
-            extract=True,
             cache_dir=os.fspath(cache),
         )
     except ValueError as error:  # get_file's wording for a checksum mismatch
@@ -106,9 +122,56 @@ def download_flower_photos(
             "If this machine is offline, point FLOWERS_DATASET at a local copy of the "
             "data set, or use dataset='sample' for a quick run on the embedded sample."
         ) from error
-    root = find_class_root(Path(path))
+    shutil.rmtree(extracted, ignore_errors=True)  # a half-extracted folder from an interrupted run
+    extract_tar(Path(path), extracted)
+    root = find_class_root(extracted)
     mark.write_text(sha256)
     return root
+
+
+def extract_tar(archive: Path, target: Path) -> None:
+    """Extract a tar archive into ``target``, refusing it whole if any member would land outside.
+
+    A crafted archive can hold an absolute path, a ``..`` component, or a link
+    that points out of ``target`` (the "tar slip" of CVE-2007-4559). Every member
+    is checked before anything is written; Python's own ``filter="data"`` guards
+    the extraction as well where it exists (3.10.12, 3.11.4 and later).
+    """
+    try:
+        with tarfile.open(archive) as tar:
+            members = tar.getmembers()
+            problems = [f"  {m.name}: {problem}" for m in members if (problem := _member_problem(m))]
+            if problems:
+                raise DatasetError(
+                    f"The archive '{archive}' was not extracted into '{target}', because "
+                    f"{len(problems)} member(s) are unsafe:\n" + "\n".join(problems) + "\n"
+                    "Delete the archive and download the data set from a source you trust."
+                )
+            safety = {"filter": "data"} if hasattr(tarfile, "data_filter") else {}
+            tar.extractall(target, members, **safety)
+    except (tarfile.TarError, EOFError) as error:  # EOFError: a gzip stream cut short
+        raise DatasetError(
+            f"'{archive}' is not a readable tar archive: it is damaged, cut short, or not a tar file. "
+            "Delete it and run again to download it afresh."
+        ) from error
+
+
+def _member_problem(member: tarfile.TarInfo) -> str | None:
+    """Why ``member`` is unsafe to extract (it lands outside the target, or is a device), or None."""
+    name = PurePosixPath(member.name)
+    if name.is_absolute():
+        return "absolute path, would be written outside the folder"
+    if ".." in name.parts:
+        return "'..' in its path, would be written outside the folder"
+    if member.issym() or member.islnk():
+        # a symbolic link is relative to its own folder, a hard link to the archive's top
+        start = posixpath.dirname(member.name) if member.issym() else ""
+        landing = posixpath.normpath(posixpath.join(start, member.linkname))
+        if posixpath.isabs(member.linkname) or landing == ".." or landing.startswith("../"):
+            return f"link to '{member.linkname}', outside the folder"
+    elif not (member.isfile() or member.isdir()):
+        return "a device or pipe, not a file or folder"
+    return None
 
 
 def find_class_root(folder: Path, max_depth: int = 3) -> Path:

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 from ai_edge_litert.interpreter import Interpreter
 
-from flowers_helpers.litert import load_interpreter
+from flowers_helpers.litert import litert_input, litert_output, load_interpreter
 
 
 def run_litert(
@@ -40,37 +40,11 @@ def run_litert(
     ((input_name, input_details),) = runner.get_input_details().items()
     ((output_name, output_details),) = runner.get_output_details().items()
     logits = [
-        dequantize(runner(**{input_name: quantize(image[np.newaxis], input_details)})[output_name], output_details)
+        litert_output(runner(**{input_name: litert_input(image[np.newaxis], input_details)})[output_name],
+                      output_details)
         for image in np.asarray(images, dtype="float32")
     ]
     return np.concatenate(logits)
-
-
-def quantize(values: np.ndarray, details: Mapping) -> np.ndarray:
-    """``values`` as the tensor described by ``details`` stores them: unchanged for a float tensor,
-    ``round(x / scale) + zero_point``, clipped to the integer range, for an integer one."""
-    dtype = np.dtype(details["dtype"])
-    if not np.issubdtype(dtype, np.integer):
-        return values.astype(dtype)
-    scale, zero_point = _scale_and_zero_point(details)
-    limits = np.iinfo(dtype)
-    return np.clip(np.round(values / scale) + zero_point, limits.min, limits.max).astype(dtype)
-
-
-def dequantize(values: np.ndarray, details: Mapping) -> np.ndarray:
-    """The real (float32) values of a tensor described by ``details``: ``(q - zero_point) * scale`` if it is integer."""
-    if not np.issubdtype(np.dtype(details["dtype"]), np.integer):
-        return values.astype("float32")
-    scale, zero_point = _scale_and_zero_point(details)
-    return ((values.astype("float32") - zero_point) * scale).astype("float32")
-
-
-def _scale_and_zero_point(details: Mapping) -> tuple[float, int]:
-    """The one scale and zero point of a per-tensor quantized input or output."""
-    parameters = details["quantization_parameters"]
-    if len(parameters["scales"]) != 1:
-        raise ValueError(f"'{details['name']}' is not quantized per tensor: {parameters}")
-    return float(parameters["scales"][0]), int(parameters["zero_points"][0])
 
 
 def measure_latency(

@@ -10,10 +10,8 @@ from flowers_helpers.evaluation import predict_dataset
 from flowers_helpers.litert import describe_signatures, load_interpreter
 from flowers_helpers.quantization import (
     compare_variants,
-    dequantize,
     format_quantization_table,
     measure_latency,
-    quantize,
     run_litert,
 )
 
@@ -98,26 +96,6 @@ def test_litert_logits_match_keras(variants, name, atol):
     assert logits.dtype == np.float32 and logits.shape == (12, 3)
     np.testing.assert_allclose(logits, expected, atol=atol)
     np.testing.assert_array_equal(np.argmax(logits, axis=1), np.argmax(expected, axis=1))
-
-
-def _details(dtype, scales, zero_points):
-    """Tensor details as the signature runner gives them, reduced to what quantization reads."""
-    parameters = {"scales": np.array(scales), "zero_points": np.array(zero_points)}
-    return {"name": "x", "dtype": dtype, "quantization_parameters": parameters}
-
-
-def test_quantization_uses_the_given_scale_and_zero_point_and_clips():
-    details = _details(np.uint8, [0.5], [10])
-    quantized = quantize(np.array([-20.0, 0.0, 1.2, 200.0], "float32"), details)
-    np.testing.assert_array_equal(quantized, np.array([0, 10, 12, 255], "uint8"))
-    np.testing.assert_allclose(dequantize(quantized, details), [-5.0, 0.0, 1.0, 122.5])
-
-
-def test_float_tensors_pass_through_unquantized():
-    details = _details(np.float32, [], [])
-    values = np.array([0.25, 254.5], "float32")
-    np.testing.assert_array_equal(quantize(values, details), values)
-    np.testing.assert_array_equal(dequantize(values, details), values)
 
 
 def test_predict_dataset_runs_a_litert_model(variants):
