@@ -61,7 +61,7 @@ def measure_latency(
     """
     runner = load_interpreter(path, num_threads=num_threads).get_signature_runner()
     ((input_name, input_details),) = runner.get_input_details().items()
-    inputs = {input_name: quantize(np.asarray(image, dtype="float32")[np.newaxis], input_details)}
+    inputs = {input_name: litert_input(np.asarray(image, dtype="float32")[np.newaxis], input_details)}
     for _ in range(warmup):
         runner(**inputs)
     timings = []
