@@ -32,7 +32,13 @@ _WHOLE_NUMBERS = {
     "seed": (0, 2**32 - 1, "the tutorial uses 123"),  # NumPy's RandomState takes 0 to 2**32 - 1
     "num_images": (1, None, "count the photos in the data set"),
 }
-_KNOWN = (*_WHOLE_NUMBERS, "validation_split", "dataset", "artifacts_dir")
+# name: the values it takes
+_CHOICES = {
+    "precision": ("auto", "mixed_bfloat16", "float32"),
+    "augmentation": ("fused", "layers"),
+    "deterministic": (True, False),
+}
+KNOWN_PARAMETERS = (*_WHOLE_NUMBERS, *_CHOICES, "validation_split", "dataset", "artifacts_dir")
 
 
 class ParameterError(ValueError):
@@ -43,16 +49,17 @@ def check_parameters(**params: object) -> None:
     """Check any of the notebooks' parameters; raise ``ParameterError`` naming every problem.
 
     Known names: ``epochs``, ``batch_size``, ``img_height``, ``img_width``, ``seed``,
+    ``precision``, ``augmentation``, ``deterministic``,
     ``validation_split``, ``dataset``, ``artifacts_dir`` and ``num_images`` (the
     number of photos, to check that the split leaves at least one photo for
     validation; training always keeps one when ``0 < validation_split < 1``, and
     a batch larger than the training subset is fine: it is just one smaller batch).
     ``artifacts_dir`` is created when missing. An unknown name raises ``TypeError``.
     """
-    unknown = [f"{name!r}{_did_you_mean(name, _KNOWN)}" for name in params if name not in _KNOWN]
+    unknown = [f"{name!r}{_did_you_mean(name, KNOWN_PARAMETERS)}" for name in params if name not in KNOWN_PARAMETERS]
     if unknown:
         raise TypeError(
-            f"check_parameters() got unknown parameter(s) {', '.join(unknown)}; it knows {', '.join(_KNOWN)}."
+            f"check_parameters() got unknown parameter(s) {', '.join(unknown)}; it knows {', '.join(KNOWN_PARAMETERS)}."
         )
     found = {name: _problem(name, value) for name, value in params.items()}
     problems = [problem for problem in found.values() if problem is not None]
@@ -68,6 +75,10 @@ def _problem(name: str, value: object) -> str | None:
     """What is wrong with one parameter, with the fix; None when it is fine."""
     if name in _WHOLE_NUMBERS:
         return _whole_number_problem(name, value, *_WHOLE_NUMBERS[name])
+    if name in _CHOICES:
+        choices = _CHOICES[name]
+        return None if value in choices and type(value) is type(choices[0]) else (
+            f"{name} = {value!r}: use one of {', '.join(map(repr, choices))}.")
     if name == "validation_split":
         return _split_fraction_problem(value)
     if name == "dataset":

@@ -33,6 +33,7 @@ from tqdm.auto import tqdm
 
 from flowers_helpers import report, settings
 from flowers_helpers.data import DatasetError, resolve_dataset
+from flowers_helpers.params import KNOWN_PARAMETERS, ParameterError, check_parameters
 from flowers_helpers.tutorial import NOTEBOOKS, run_notebook, tidy
 
 NOTEBOOK_DIR = Path(__file__).resolve().parents[1] / "notebooks"
@@ -163,6 +164,20 @@ def failure_message(name: str, error: papermill.PapermillExecutionError, output:
             f"The partly executed notebook, with the traceback: {output}")
 
 
+def check_command_line(notebooks: Sequence[str], parameters: dict[str, object], dataset: str) -> None:
+    """Stop before any notebook starts when a ``-p`` name is unknown or a value is bad, naming each one."""
+    declared = set().union(*(papermill.inspect_notebook(NOTEBOOK_DIR / name) for name in NOTEBOOKS))
+    unknown = sorted(set(parameters) - declared)
+    if unknown:
+        raise SystemExit(f"-p {', '.join(unknown)}: no notebook has such a parameter; "
+                         f"they have {', '.join(sorted(declared))}.")
+    checked = {name: value for name, value in parameters.items() if name in KNOWN_PARAMETERS}
+    try:
+        check_parameters(**{**checked, "dataset": dataset})
+    except ParameterError as error:
+        raise SystemExit(str(error)) from None
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Run the selected notebooks, print a line per notebook, and write the run report."""
     args = parse_args(argv)
@@ -173,6 +188,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     if args.render and parameters:
         raise SystemExit("--render renders the notebooks' own defaults; run without -p.")
     dataset = dataset_setting(args.dataset)
+    check_command_line(notebooks, parameters, dataset)
     try:
         data_dir = resolve_dataset(dataset)
     except DatasetError as error:
