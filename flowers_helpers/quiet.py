@@ -23,6 +23,8 @@ NOISE = re.compile(
     r"cpu_feature_guard|This TensorFlow binary is optimized|rebuild TensorFlow with|"
     r"Created TensorFlow Lite XNNPACK delegate|computation placer already registered|"
     r"Unable to register cu(DNN|FFT|BLAS) factory|TF-TRT Warning|"
+    # The full-integer converter's summary of its own settings.
+    r"fully_quantize: \d|"
     # libjpeg's own complaints about a damaged file; the data check names the file instead.
     r"Improper call to JPEG library|Premature end of JPEG file|Corrupt JPEG data|Not a JPEG file"
 )

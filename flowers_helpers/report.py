@@ -19,13 +19,18 @@ import tensorflow as tf
 
 from flowers_helpers.artifacts import atomic_path, save_json
 from flowers_helpers.data import IMAGE_EXTENSIONS
+from flowers_helpers.quantization import format_quantization_table
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 MODELS = ("baseline", "augmented")
+# Figures the notebooks save in artifacts/figures, and their titles in the report.
 FIGURES = {
-    "baseline": "baseline_curves.png",
-    "comparison": "comparison.png",
-    "augmentations": "augmentations.png",
+    "baseline_curves.png": "Baseline training curves",
+    "comparison.png": "Baseline against augmentation + dropout",
+    "augmentations.png": "Augmented versions of one training photo",
+    "confusion_matrices.png": "Confusion matrices on the validation set",
+    "mistakes.png": "The augmented model's most confident mistakes",
+    "quantization.png": "Quantized LiteRT models",
 }
 
 
@@ -111,19 +116,23 @@ def collect(
     for name in MODELS:
         path = folder / f"history_{name}.json"
         models[name] = model_metrics(_read(path)) if path.is_file() else None
-    litert = _read(folder / "litert.json") if (folder / "litert.json").is_file() else None
+    def optional(name: str) -> object:
+        return _read(folder / name) if (folder / name).is_file() else None
+
     return {
         "schema_version": SCHEMA_VERSION,
         "run": dict(run),
         "environment": environment(),
         "dataset": dict(dataset) if dataset else None,
         "models": models,
-        "prediction": _read(folder / "prediction.json") if (folder / "prediction.json").is_file() else None,
-        "litert": litert,
+        "evaluation": optional("evaluation.json"),
+        "prediction": optional("prediction.json"),
+        "litert": optional("litert.json"),
+        "quantization": optional("quantization.json"),
     }
 
 
-def _read(path: Path) -> dict:
+def _read(path: Path) -> dict | list:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
@@ -147,10 +156,9 @@ def render_markdown(metrics: Mapping, figures_dir: str) -> str:
     models = {name: m for name, m in metrics["models"].items() if m}
     if models:
         lines += ["## Models", "", _models_table(models), ""]
-    figures = [(title, FIGURES[key]) for key, title in
-               (("baseline", "Baseline training curves"), ("comparison", "Baseline against augmentation + dropout"),
-                ("augmentations", "Augmented versions of one training photo"))]
-    for title, name in figures:
+    if metrics.get("evaluation"):
+        lines += ["## Per class, on the validation set", "", _per_class_table(metrics["evaluation"]), ""]
+    for name, title in FIGURES.items():
         if (Path(figures_dir) / name).is_file():
             lines += [f"### {title}", "", f"![{title}](artifacts/figures/{name})", ""]
     if metrics.get("prediction"):
@@ -162,6 +170,9 @@ def render_markdown(metrics: Mapping, figures_dir: str) -> str:
         lines += ["## LiteRT", "",
                   f"`model.tflite`: {lite['bytes'] / 1e6:.1f} MB; largest absolute difference from the Keras "
                   f"logits on the new photo: {lite['max_abs_diff']:.1e} (same class: {lite['same_class']}).", ""]
+    if metrics.get("quantization"):
+        lines += ["### Quantized variants, on the validation set", "",
+                  format_quantization_table(metrics["quantization"]), ""]
     lines += ["## Environment", "",
               f"Python {env['python']}, TensorFlow {env['tensorflow']}, Keras {env['keras']}, "
               f"LiteRT {env['litert']}; {env['processor']}, {env['cpu_count']} cores, "
@@ -199,6 +210,17 @@ def _models_table(models: Mapping[str, Mapping]) -> str:
         row("time per training step", each(lambda m: f"{m['training'].get('step_ms', 0):.0f} ms")),
     ]
     return "\n".join(rows)
+
+
+def _per_class_table(evaluations: Mapping[str, Mapping]) -> str:
+    """F1 per class (and accuracy), one column per model."""
+    names = list(evaluations)
+    classes = list(next(iter(evaluations.values()))["per_class"])
+    lines = ["| F1 | " + " | ".join(names) + " |", "|---|" + "---:|" * len(names)]
+    lines += [f"| {c} | " + " | ".join(f"{evaluations[n]['per_class'][c]['f1']:.3f}" for n in names) + " |"
+              for c in classes]
+    lines.append("| accuracy | " + " | ".join(f"{evaluations[n]['accuracy']:.3f}" for n in names) + " |")
+    return "\n".join(lines)
 
 
 def write(out_dir: str | os.PathLike, metrics: Mapping) -> None:

@@ -30,7 +30,8 @@ def test_markdown_leaves_out_what_a_partial_run_did_not_produce(tmp_path):
         "run": {"status": "complete", "finished": "now", "profile": "smoke", "dataset": "sample",
                 "parameters": {}, "notebooks": ["01_explore_data"], "seconds": {"01_explore_data": 5.0}},
         "environment": report.environment(), "dataset": None,
-        "models": {"baseline": None, "augmented": None}, "prediction": None, "litert": None,
+        "models": {"baseline": None, "augmented": None}, "evaluation": None, "prediction": None, "litert": None,
+        "quantization": None,
     }
     text = report.render_markdown(metrics, str(tmp_path))
     assert "none (the notebooks' defaults)" in text and "| **total** | **5.0** |" in text

@@ -52,7 +52,7 @@ def test_the_run_leaves_every_file_the_report_promises(tutorial_run):
         assert record["timing"]["steps_per_epoch"] == 3 and record["timing"]["step_ms"] > 0
     assert (folder / "model.tflite").stat().st_size > 1_000_000
     assert json.loads((folder / "class_names.json").read_text()) == CLASSES
-    assert {p.name for p in (folder / "figures").iterdir()} == set(report.FIGURES.values())
+    assert {p.name for p in (folder / "figures").iterdir()} == set(report.FIGURES)
     assert not list(folder.glob(".*"))  # no temporary files left behind
     assert json.loads((tutorial_run / "run.json").read_text())["status"] == "complete"
 
@@ -60,7 +60,8 @@ def test_the_run_leaves_every_file_the_report_promises(tutorial_run):
 def test_metrics_follow_the_documented_schema(tutorial_run):
     metrics = json.loads((tutorial_run / "metrics.json").read_text())
     assert metrics["schema_version"] == report.SCHEMA_VERSION
-    assert set(metrics) == {"schema_version", "run", "environment", "dataset", "models", "prediction", "litert"}
+    assert set(metrics) == {"schema_version", "run", "environment", "dataset", "models", "evaluation", "prediction",
+                            "litert", "quantization"}
     assert metrics["run"]["parameters"] == {"epochs": 1, "seed": 7} and metrics["run"]["profile"] == "smoke"
     assert list(metrics["run"]["seconds"]) == [name[:-6] for name in NOTEBOOKS]
     assert metrics["dataset"] == {"images": 100, "classes": dict.fromkeys(CLASSES, 20),
@@ -74,15 +75,19 @@ def test_metrics_follow_the_documented_schema(tutorial_run):
     assert metrics["prediction"]["class"] in CLASSES and 0 < metrics["prediction"]["confidence"] <= 1
     assert metrics["litert"]["max_abs_diff"] < 1e-4 and metrics["litert"]["same_class"] is True
     assert set(metrics["environment"]) >= {"python", "tensorflow", "keras", "litert", "cpu_count"}
+    assert set(metrics["evaluation"]) == {"baseline", "augmented"}
+    assert metrics["evaluation"]["augmented"]["confusion_matrix"] and sum(
+        map(sum, metrics["evaluation"]["augmented"]["confusion_matrix"])) == 20
+    assert [row["variant"] for row in metrics["quantization"]] == ["float32", "dynamic range", "float16", "int8"]
 
 
 def test_report_reads_well_and_shows_the_curves(tutorial_run):
     text = (tutorial_run / "report.md").read_text()
-    for heading in ("## Data set", "## Wall time per notebook", "## Models", "## The new photo", "## LiteRT",
-                    "## Environment"):
+    for heading in ("## Data set", "## Wall time per notebook", "## Models", "## Per class", "## The new photo",
+                    "## LiteRT", "### Quantized variants", "## Environment"):
         assert heading in text
     images = [line.split("(")[1].rstrip(")") for line in text.splitlines() if line.startswith("![")]
-    assert len(images) == 3 and all((tutorial_run / image).is_file() for image in images)
+    assert len(images) == len(report.FIGURES) and all((tutorial_run / image).is_file() for image in images)
     assert "TensorFlow 2.21" in text and "| final validation accuracy |" in text
 
 
@@ -141,6 +146,28 @@ def test_the_runner_refuses_a_folder_it_did_not_make(tmp_path):
     with pytest.raises(SystemExit, match="not a run folder"):
         main(["--dataset", "sample", "--out", str(tmp_path), "--only", "01"])
     assert (tmp_path / "precious.txt").read_text() == "keep me"
+
+
+def test_two_runs_with_the_same_seed_give_the_same_numbers(tutorial_run, tmp_path):
+    """Seeds plus op determinism: the figures repeat exactly on the same machine (timings aside)."""
+    again = tmp_path / "again"
+    main(["--dataset", "sample", "--out", str(again), "-p", "epochs", "1", "-p", "seed", "7", "--only", "03", "05"])
+    first, second = (json.loads((folder / "metrics.json").read_text()) for folder in (tutorial_run, again))
+    for name in ("baseline", "augmented"):
+        for metrics in (first, second):
+            metrics["models"][name].pop("training")
+        assert first["models"][name] == second["models"][name]
+    assert first["evaluation"] == second["evaluation"] and first["prediction"] == second["prediction"]
+
+
+def test_bad_command_line_parameters_stop_before_any_notebook(tmp_path):
+    with pytest.raises(SystemExit) as stopped:
+        main(["--dataset", "sample", "--out", str(tmp_path / "out"), "-p", "epochs", "0", "-p", "batch_size", "2.5"])
+    message = str(stopped.value.code)
+    assert message.startswith("2 parameter(s) need fixing") and "epochs = 0" in message and "batch_size = 2.5" in message
+    with pytest.raises(SystemExit, match="-p epoch: no notebook has such a parameter"):
+        main(["--dataset", "sample", "--out", str(tmp_path / "out"), "-p", "epoch", "3"])
+    assert not (tmp_path / "out").exists()
 
 
 def test_command_line_values_and_choices():
