@@ -157,7 +157,9 @@ def headline(name: str, artifacts_dir: Path, counts: dict | None) -> str:
 def failure_message(name: str, error: papermill.PapermillExecutionError, output: Path) -> str:
     """Which notebook and cell failed and why, in a few lines, without the traceback."""
     cells = nbformat.read(output, as_version=4).cells if output.is_file() else []
-    cell_id = cells[error.cell_index].get("id") if error.cell_index < len(cells) else None
+    # Papermill puts a note above the first cell, so look for the cell with the error output.
+    failed = [cell for cell in cells if any(o.output_type == "error" for o in cell.get("outputs", []))]
+    cell_id = failed[0].get("id") if failed else None
     where = f"cell [{error.exec_count}]" + (f" '{cell_id}'" if cell_id else "")
     message = "\n".join(str(error.evalue).splitlines()[:20])
     return (f"{name} failed in {where}: {error.ename}: {message}\n"
@@ -220,11 +222,13 @@ def main(argv: Sequence[str] | None = None) -> None:
             ), 1)
         except (papermill.PapermillExecutionError, KeyboardInterrupt) as error:
             bar.close()
-            record.update(status="failed" if not isinstance(error, KeyboardInterrupt) else "interrupted",
-                          failed_notebook=name)
+            # Ctrl-C reaches the kernel too, so it may come back as the cell's KeyboardInterrupt.
+            interrupted = isinstance(error, KeyboardInterrupt) or error.ename == "KeyboardInterrupt"
+            record.update(status="interrupted" if interrupted else "failed", failed_notebook=name)
             _write_run(out, record)
-            if isinstance(error, KeyboardInterrupt):
-                raise SystemExit(f"\nInterrupted in {name}; the run in {out} is marked unfinished.") from None
+            if interrupted:
+                raise SystemExit(f"\nInterrupted in {name}; the run in {out} is marked unfinished, "
+                                 "and the next run there starts clean.") from None
             raise SystemExit("\n" + failure_message(name, error, output)) from None
         tqdm.write(f"{name:<32} {seconds[name[:-6]]:7.1f} s  {headline(name, artifacts_dir, counts)}")
         if args.render:

@@ -1,6 +1,11 @@
 """The whole tutorial through the runner (``python -m flowers_helpers.run``), in the quick profile."""
 
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import nbformat
@@ -111,14 +116,15 @@ def test_only_in_an_empty_folder_produces_the_missing_inputs(tmp_path):
     text = _outputs_text(tmp_path / "out" / "notebooks" / "04_overfitting.ipynb")
     assert "history_baseline.json' is missing, so 03_baseline_model.ipynb runs now" in text
     metrics = json.loads((tmp_path / "out" / "metrics.json").read_text())
-    assert metrics["models"]["baseline"]["epochs"] == 1 and metrics["models"]["augmented"] is None
+    # Notebook 4 has no epochs parameter, so notebook 3 runs with its own default (2 in the quick profile).
+    assert metrics["models"]["baseline"]["epochs"] == 2 and metrics["models"]["augmented"] is None
 
 
 def test_a_missing_data_set_stops_before_any_notebook(tmp_path):
     with pytest.raises(SystemExit) as stopped:
         main(["--dataset", str(tmp_path / "no_such_folder"), "--out", str(tmp_path / "out")])
-    assert str(stopped.value.code).startswith("Data set: The data set folder")
-    assert "does not exist" in str(stopped.value.code)
+    message = str(stopped.value.code)
+    assert message.startswith("1 parameter(s) need fixing") and "no_such_folder': no such folder" in message
     assert not (tmp_path / "out").exists()
 
 
@@ -131,7 +137,7 @@ def test_a_failing_notebook_stops_the_run_and_the_next_run_starts_clean(tmp_path
         main(["--dataset", str(one_class), "--out", str(out), "--only", "01"])
     message = str(stopped.value.code).strip()
     assert message.startswith("01_explore_data.ipynb failed in cell [")
-    assert "'get-data': DatasetError:" in message and "needs at least two class subfolders" in message
+    assert "'check': DatasetError:" in message and "needs at least two class subfolders" in message
     assert len(message.splitlines()) <= 3 and "Traceback" not in message
     assert (out / "notebooks" / "01_explore_data.ipynb").is_file()  # kept for inspection
     assert not (out / "metrics.json").exists() and not (out / "report.md").exists()
@@ -139,6 +145,38 @@ def test_a_failing_notebook_stops_the_run_and_the_next_run_starts_clean(tmp_path
 
     main(["--dataset", "sample", "--out", str(out), "--only", "02"])
     assert sorted(p.name for p in (out / "notebooks").iterdir()) == ["02_input_pipeline.ipynb"]
+
+
+def test_ctrl_c_during_training_leaves_no_result_and_the_same_command_then_completes(tmp_path):
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "flowers_helpers.run", "--dataset", "sample", "--out", str(out), "--only", "03"]
+    env = {**os.environ, "FLOWERS_PROFILE": "smoke"}
+    # 500 epochs: still training when Ctrl-C comes, whatever the machine.
+    running = subprocess.Popen([*command, "-p", "epochs", "500"], env=env, start_new_session=True,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and _cell_status(out / "notebooks" / "03_baseline_model.ipynb", "fit") != "running":
+        time.sleep(0.5)
+    time.sleep(2)  # inside fit
+    os.killpg(running.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
+    _, stderr = running.communicate(timeout=120)
+    assert running.returncode != 0 and "Interrupted in 03_baseline_model.ipynb" in stderr
+    assert json.loads((out / "run.json").read_text())["status"] == "interrupted"
+    assert not (out / "metrics.json").exists() and not (out / "artifacts" / "model_baseline.keras").exists()
+    assert not list((out / "artifacts").glob(".*"))  # no half-written temporary file either
+
+    subprocess.run([*command, "-p", "epochs", "1"], env=env, check=True, capture_output=True)
+    assert json.loads((out / "run.json").read_text())["status"] == "complete"
+    assert artifacts.load_history(out / "artifacts" / "history_baseline.json")["history"]["loss"]
+
+
+def _cell_status(path: Path, cell_id: str) -> str | None:
+    """Papermill's status of one cell in the notebook it is executing; None before the file is written."""
+    try:
+        cells = json.loads(path.read_text())["cells"]
+    except (OSError, ValueError, KeyError):
+        return None
+    return next((c["metadata"].get("papermill", {}).get("status") for c in cells if c.get("id") == cell_id), None)
 
 
 def test_the_runner_refuses_a_folder_it_did_not_make(tmp_path):
