@@ -17,7 +17,12 @@ Modules, one job each:
 - ``photos``: the new photo that the trained model classifies
 - ``litert``: run a ``.tflite`` model with the LiteRT interpreter
 - ``quantization``: size, accuracy, agreement and latency of quantized ``.tflite`` variants
-- ``tutorial``: run the notebooks with papermill (``make tutorial``, ``make render``)
+- ``precision``: bfloat16 training where the CPU has it, and a float32 copy for LiteRT
+- ``augment``: the tutorial's flip, rotation and zoom in one resampling
+- ``timing``: time the training phase of each epoch, apart from validation
+- ``run``: the whole tutorial in one command, with a run report (``make tutorial``)
+- ``report``: ``metrics.json`` and ``report.md`` from a run's artifacts
+- ``tutorial``: run one notebook with papermill, or the earlier one a notebook needs
 - ``links``: the repository address behind the Colab and GitHub links
 - ``make_sample``: rebuild the embedded sample from a full copy of the data set
 """

@@ -23,6 +23,7 @@ from flowers_helpers.quantization import format_quantization_table
 
 SCHEMA_VERSION = 2
 MODELS = ("baseline", "augmented")
+MAX_LISTED = 20  # files listed by name in report.md; metrics.json has them all
 # Figures the notebooks save in artifacts/figures, and their titles in the report.
 FIGURES = {
     "baseline_curves.png": "Baseline training curves",
@@ -124,6 +125,7 @@ def collect(
         "run": dict(run),
         "environment": environment(),
         "dataset": dict(dataset) if dataset else None,
+        "data_check": optional("data_check.json"),
         "models": models,
         "evaluation": optional("evaluation.json"),
         "prediction": optional("prediction.json"),
@@ -150,6 +152,8 @@ def render_markdown(metrics: Mapping, figures_dir: str) -> str:
         lines += [f"| **total** | **{data['images']:,}** |", "",
                   f"Training subset {data['training_images']:,} images, validation subset "
                   f"{data['validation_images']:,}.", ""]
+    if metrics.get("data_check"):
+        lines += _data_check_lines(metrics["data_check"])
     lines += ["## Wall time per notebook", "", "| notebook | seconds |", "|---|---:|"]
     lines += [f"| {name} | {seconds:.1f} |" for name, seconds in run["seconds"].items()]
     lines += [f"| **total** | **{sum(run['seconds'].values()):.1f}** |", ""]
@@ -210,6 +214,20 @@ def _models_table(models: Mapping[str, Mapping]) -> str:
         row("time per training step", each(lambda m: f"{m['training'].get('step_ms', 0):.0f} ms")),
     ]
     return "\n".join(rows)
+
+
+def _data_check_lines(check: Mapping) -> list[str]:
+    """What notebook 1's check of every file found: warnings, and what training leaves out."""
+    lines = ["### Data check", "",
+             f"{check['total']:,} images decoded; {len(check['bad_files'])} bad files; "
+             f"{len(check['skipped_files'])} files skipped (not an image extension that training reads).", ""]
+    lines += [f"- **Warning:** {warning}" for warning in check["warnings"]]
+    shown = check["skipped_files"][:MAX_LISTED]
+    lines += [f"- skipped: `{path}`" for path in shown]
+    if len(check["skipped_files"]) > len(shown):
+        lines.append(f"- ... and {len(check['skipped_files']) - len(shown)} more skipped files (see `metrics.json`)")
+    lines += [f"- included from a subfolder: `{folder}` ({count} images)" for folder, count in check["subfolders"].items()]
+    return lines + [""]
 
 
 def _per_class_table(evaluations: Mapping[str, Mapping]) -> str:

@@ -25,14 +25,27 @@ def test_count_images_reads_like_training_does(good_dataset):
     assert (counts["images"], counts["training_images"], counts["validation_images"]) == (16, 13, 3)
 
 
-def test_markdown_leaves_out_what_a_partial_run_did_not_produce(tmp_path):
-    metrics = {
+def _partial_run_metrics(**sections) -> dict:
+    """What metrics.json holds after a run of notebook 1 alone, plus ``sections``."""
+    return {
         "run": {"status": "complete", "finished": "now", "profile": "smoke", "dataset": "sample",
                 "parameters": {}, "notebooks": ["01_explore_data"], "seconds": {"01_explore_data": 5.0}},
-        "environment": report.environment(), "dataset": None,
+        "environment": report.environment(), "dataset": None, "data_check": None,
         "models": {"baseline": None, "augmented": None}, "evaluation": None, "prediction": None, "litert": None,
-        "quantization": None,
+        "quantization": None, **sections,
     }
-    text = report.render_markdown(metrics, str(tmp_path))
+
+
+def test_markdown_leaves_out_what_a_partial_run_did_not_produce(tmp_path):
+    text = report.render_markdown(_partial_run_metrics(), str(tmp_path))
     assert "none (the notebooks' defaults)" in text and "| **total** | **5.0** |" in text
     assert "## Models" not in text and "![" not in text and "## LiteRT" not in text
+
+
+def test_the_data_check_shows_what_training_leaves_out(tmp_path):
+    check = {"total": 16, "bad_files": [], "skipped_files": [f"daisy/{i}.txt" for i in range(25)],
+             "subfolders": {"daisy/nested": 1}, "warnings": ["'roses' has only 5 images"]}
+    text = report.render_markdown(_partial_run_metrics(data_check=check), str(tmp_path))
+    assert "25 files skipped" in text and "- **Warning:** 'roses' has only 5 images" in text
+    assert text.count("- skipped: ") == report.MAX_LISTED and "and 5 more skipped files" in text
+    assert "`daisy/nested` (1 images)" in text

@@ -65,8 +65,9 @@ def test_the_run_leaves_every_file_the_report_promises(tutorial_run):
 def test_metrics_follow_the_documented_schema(tutorial_run):
     metrics = json.loads((tutorial_run / "metrics.json").read_text())
     assert metrics["schema_version"] == report.SCHEMA_VERSION
-    assert set(metrics) == {"schema_version", "run", "environment", "dataset", "models", "evaluation", "prediction",
-                            "litert", "quantization"}
+    assert set(metrics) == {"schema_version", "run", "environment", "dataset", "data_check", "models", "evaluation",
+                            "prediction", "litert", "quantization"}
+    assert metrics["data_check"]["total"] == 100 and metrics["data_check"]["bad_files"] == []
     assert metrics["run"]["parameters"] == {"epochs": 1, "seed": 7} and metrics["run"]["profile"] == "smoke"
     assert list(metrics["run"]["seconds"]) == [name[:-6] for name in NOTEBOOKS]
     assert metrics["dataset"] == {"images": 100, "classes": dict.fromkeys(CLASSES, 20),
@@ -88,7 +89,7 @@ def test_metrics_follow_the_documented_schema(tutorial_run):
 
 def test_report_reads_well_and_shows_the_curves(tutorial_run):
     text = (tutorial_run / "report.md").read_text()
-    for heading in ("## Data set", "## Wall time per notebook", "## Models", "## Per class", "## The new photo",
+    for heading in ("## Data set", "### Data check", "## Wall time per notebook", "## Models", "## Per class", "## The new photo",
                     "## LiteRT", "### Quantized variants", "## Environment"):
         assert heading in text
     images = [line.split("(")[1].rstrip(")") for line in text.splitlines() if line.startswith("![")]
@@ -177,6 +178,19 @@ def _cell_status(path: Path, cell_id: str) -> str | None:
     except (OSError, ValueError, KeyError):
         return None
     return next((c["metadata"].get("papermill", {}).get("status") for c in cells if c.get("id") == cell_id), None)
+
+
+def test_two_runs_into_different_folders_do_not_interfere(tmp_path):
+    env = {**os.environ, "FLOWERS_PROFILE": "smoke"}
+    runs = [subprocess.Popen([sys.executable, "-m", "flowers_helpers.run", "--dataset", "sample", "--out",
+                              str(tmp_path / name), "--only", "01", "02"], env=env, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.PIPE, text=True) for name in ("a", "b")]
+    for run in runs:
+        assert run.wait(timeout=300) == 0, run.stderr.read()[-2000:]
+    for name in ("a", "b"):
+        assert json.loads((tmp_path / name / "run.json").read_text())["status"] == "complete"
+        assert sorted(p.name for p in (tmp_path / name / "notebooks").iterdir()) == list(NOTEBOOKS[:2])
+        assert json.loads((tmp_path / name / "artifacts" / "data_check.json").read_text())["total"] == 100
 
 
 def test_the_runner_refuses_a_folder_it_did_not_make(tmp_path):
