@@ -154,6 +154,17 @@ def headline(name: str, artifacts_dir: Path, counts: dict | None) -> str:
     return ""
 
 
+def ran_every_cell(executed: Path) -> bool:
+    """True when papermill finished every code cell of ``executed``.
+
+    On Ctrl-C, nbclient shuts the kernel down and papermill may return without an
+    error, so an executed notebook counts as a result only when no cell was left.
+    """
+    cells = nbformat.read(executed, as_version=4).cells
+    return all(cell.metadata.get("papermill", {}).get("status") == "completed"
+               for cell in cells if cell.cell_type == "code")
+
+
 def failure_message(name: str, error: papermill.PapermillExecutionError, output: Path) -> str:
     """Which notebook and cell failed and why, in a few lines, without the traceback."""
     cells = nbformat.read(output, as_version=4).cells if output.is_file() else []
@@ -220,16 +231,22 @@ def main(argv: Sequence[str] | None = None) -> None:
                 NOTEBOOK_DIR / name, output, wanted,
                 progress_bar={"desc": name[:-6], "position": 1, "leave": False},
             ), 1)
-        except (papermill.PapermillExecutionError, KeyboardInterrupt) as error:
+            problem = None if ran_every_cell(output) else "interrupted"
+        except KeyboardInterrupt:
+            problem = "interrupted"
+        except papermill.PapermillExecutionError as error:
+            # Ctrl-C can reach the kernel too, and come back as the cell's KeyboardInterrupt.
+            problem = "interrupted" if error.ename == "KeyboardInterrupt" else failure_message(name, error, output)
+        except Exception as error:  # nbclient's DeadKernelError and the like: the kernel went away
+            problem = f"{name} stopped, the kernel gone or the notebook unwritable: {type(error).__name__}: {error}"
+        if problem:
             bar.close()
-            # Ctrl-C reaches the kernel too, so it may come back as the cell's KeyboardInterrupt.
-            interrupted = isinstance(error, KeyboardInterrupt) or error.ename == "KeyboardInterrupt"
-            record.update(status="interrupted" if interrupted else "failed", failed_notebook=name)
+            record.update(status="interrupted" if problem == "interrupted" else "failed", failed_notebook=name)
             _write_run(out, record)
-            if interrupted:
+            if problem == "interrupted":
                 raise SystemExit(f"\nInterrupted in {name}; the run in {out} is marked unfinished, "
-                                 "and the next run there starts clean.") from None
-            raise SystemExit("\n" + failure_message(name, error, output)) from None
+                                 "and the next run there starts clean.")
+            raise SystemExit("\n" + problem)
         tqdm.write(f"{name:<32} {seconds[name[:-6]]:7.1f} s  {headline(name, artifacts_dir, counts)}")
         if args.render:
             shutil.copyfile(output, NOTEBOOK_DIR / name)
