@@ -161,6 +161,16 @@ class DatasetReport:
         return os.fspath(path.relative_to(self.root))
 
 
+def class_files(root: Path) -> dict[Path, list[Path]]:
+    """Each class folder (hidden ones skipped, as Keras does) with every file below it, sorted.
+
+    Files are what ``os.walk`` lists, as Keras sees them: broken links included,
+    linked folders not followed.
+    """
+    class_dirs = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+    return {d: sorted(p for p in d.rglob("*") if p.is_file() or not p.exists()) for d in class_dirs}
+
+
 def check_dataset(data_dir: str | os.PathLike, progress: bool = True) -> DatasetReport:
     """Scan ``data_dir`` (one subfolder per class) and report counts and every bad file.
 
@@ -171,7 +181,8 @@ def check_dataset(data_dir: str | os.PathLike, progress: bool = True) -> Dataset
     root = Path(data_dir)
     if not root.is_dir():
         raise DatasetError(f"The data set folder '{root}' does not exist.")
-    class_dirs = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+    listing = class_files(root)
+    class_dirs = list(listing)
     if len(class_dirs) < 2:
         found = ", ".join(p.name for p in class_dirs) or "none"
         raise DatasetError(
@@ -179,9 +190,7 @@ def check_dataset(data_dir: str | os.PathLike, progress: bool = True) -> Dataset
         )
 
     images, skipped = [], []
-    for class_dir in class_dirs:
-        # what os.walk lists as files, as Keras sees them: broken links included, linked folders not followed
-        files = sorted(p for p in class_dir.rglob("*") if p.is_file() or not p.exists())
+    for class_dir, files in listing.items():
         class_images = [p for p in files if p.suffix.lower() in IMAGE_EXTENSIONS]
         if not class_images:
             raise DatasetError(

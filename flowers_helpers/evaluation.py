@@ -17,6 +17,16 @@ from sklearn.metrics import accuracy_score, confusion_matrix, precision_recall_f
 METRICS = ("precision", "recall", "f1")
 
 
+def as_arrays(dataset: Iterable) -> tuple[np.ndarray, np.ndarray]:
+    """All ``(images, labels)`` batches of ``dataset`` as two arrays, collected in one pass.
+
+    Photos and labels stay paired from here on, whatever the pipeline would do on
+    a second pass (a dataset that reshuffles gives another order every time).
+    """
+    images, labels = zip(*((np.asarray(x), np.asarray(y)) for x, y in dataset))
+    return np.concatenate(images), np.concatenate(labels)
+
+
 def predict_dataset(
     model: keras.Model | Callable[[np.ndarray], np.ndarray],
     dataset: Iterable,

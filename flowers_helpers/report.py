@@ -18,6 +18,7 @@ from pathlib import Path
 import tensorflow as tf
 
 from flowers_helpers.artifacts import atomic_path, save_json
+from flowers_helpers.checks import class_files
 from flowers_helpers.data import IMAGE_EXTENSIONS
 from flowers_helpers.quantization import format_quantization_table
 
@@ -68,11 +69,9 @@ def _cpu_name() -> str:
 
 def count_images(data_dir: str | os.PathLike, validation_split: float) -> dict[str, object]:
     """Images per class as training reads them, and the sizes of the two subsets Keras will make."""
-    root = Path(data_dir)
     classes = {
-        folder.name: sum(1 for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in IMAGE_EXTENSIONS)
-        for folder in sorted(root.iterdir())
-        if folder.is_dir() and not folder.name.startswith(".")
+        folder.name: sum(1 for p in files if p.suffix.lower() in IMAGE_EXTENSIONS)
+        for folder, files in class_files(Path(data_dir)).items()
     }
     total = sum(classes.values())
     validation = int(validation_split * total)  # as keras.utils.image_dataset_from_directory splits

@@ -32,7 +32,8 @@ import papermill
 from tqdm.auto import tqdm
 
 from flowers_helpers import report, settings
-from flowers_helpers.data import DatasetError, resolve_dataset
+from flowers_helpers.artifacts import save_json
+from flowers_helpers.data import DATASET_NAMES, DatasetError, resolve_dataset
 from flowers_helpers.params import KNOWN_PARAMETERS, ParameterError, check_parameters
 from flowers_helpers.tutorial import NOTEBOOKS, run_notebook, tidy
 
@@ -94,7 +95,7 @@ def select_notebooks(only: Sequence[str] | None) -> list[str]:
 def dataset_setting(value: str | None) -> str:
     """The ``dataset`` value for the notebooks: a name as is, a folder made absolute (they run elsewhere)."""
     value = value or settings.default_dataset()
-    if value in ("flower_photos", "sample"):
+    if value in DATASET_NAMES:
         return value
     return os.fspath(Path(value).expanduser().resolve())
 
@@ -128,8 +129,6 @@ def _read_run(out: Path) -> dict | None:
         return None
 
 
-def _write_run(out: Path, record: dict) -> None:
-    (out / RUN_FILE).write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
 
 
 def headline(name: str, artifacts_dir: Path, counts: dict | None) -> str:
@@ -213,7 +212,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     artifacts_dir = out / "artifacts"
     started = datetime.now(timezone.utc).isoformat(timespec="seconds")
     record = {"status": "running", "started": started, "settings": run_settings, "seconds": seconds}
-    _write_run(out, record)
+    save_json(out / RUN_FILE, record)
 
     # The kernels inherit these; the notebooks' parameter cells read them (see settings.py).
     os.environ["FLOWERS_DATASET"] = dataset
@@ -242,7 +241,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         if problem:
             bar.close()
             record.update(status="interrupted" if problem == "interrupted" else "failed", failed_notebook=name)
-            _write_run(out, record)
+            save_json(out / RUN_FILE, record)
             if problem == "interrupted":
                 raise SystemExit(f"\nInterrupted in {name}; the run in {out} is marked unfinished, "
                                  "and the next run there starts clean.")
@@ -260,7 +259,7 @@ def main(argv: Sequence[str] | None = None) -> None:
            "notebooks": [name[:-6] for name in notebooks], "seconds": seconds,
            "total_seconds": round(sum(seconds.values()), 1)}
     report.write(out, report.collect(artifacts_dir, run, counts))
-    _write_run(out, record)
+    save_json(out / RUN_FILE, record)
     print(f"Total {sum(seconds.values()):.1f} s. Read {out / 'report.md'} first.")
 
 

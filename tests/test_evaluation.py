@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from flowers_helpers.evaluation import classification_metrics, format_per_class, predict_dataset
+from flowers_helpers.evaluation import as_arrays, classification_metrics, format_per_class, predict_dataset
 
 NAMES = ["daisy", "roses", "tulips"]
 
@@ -92,3 +92,11 @@ def test_per_class_table_refuses_models_evaluated_on_different_examples():
     other = classification_metrics([0, 0, 2], [0, 1, 2], NAMES)
     with pytest.raises(ValueError, match="different examples"):
         format_per_class({"a": first, "b": other})
+
+
+def test_as_arrays_keeps_photos_and_labels_paired():
+    images = np.arange(10, dtype="float32").reshape(10, 1, 1, 1)
+    dataset = tf.data.Dataset.from_tensor_slices((images, np.arange(10))).shuffle(10, seed=1).batch(3)
+    collected, labels = as_arrays(dataset)
+    assert collected.shape == (10, 1, 1, 1) and sorted(labels) == list(range(10))
+    np.testing.assert_array_equal(collected[:, 0, 0, 0], labels)
