@@ -7,7 +7,13 @@ mixed-precision training step of the baseline (benchmarks/profile_training.py).
 A flip, a rotation and a zoom about the image centre are all affine maps, so
 their product is one affine map, and one ``keras.ops.image.affine_transform``
 call applies all three: same random draws, same bilinear interpolation and
-reflected borders, in about 18 ms.
+reflected borders.
+
+That call runs TensorFlow's ``ImageProjectiveTransformV3`` kernel, which still
+takes about 15 ms per batch on a CPU: it works out the source position again for
+every colour channel. ``affine_warp`` does the same resampling as four gathers
+that XLA compiles into one loop, in about 5 ms, and agrees with the kernel to
+within 0.01 on the 0-255 scale (tests/test_augment.py).
 """
 
 from __future__ import annotations
@@ -15,7 +21,45 @@ from __future__ import annotations
 import math
 
 import keras
+import tensorflow as tf
 from keras import ops
+
+
+def _reflect(coordinate: tf.Tensor, size: int) -> tf.Tensor:
+    """Fold a source coordinate back into ``[0, size - 1]`` like a mirror: ``dcba|abcd|dcba``."""
+    period = 2.0 * size
+    folded = tf.math.floormod(coordinate + 0.5, period) - 0.5
+    folded = tf.where(folded > size - 0.5, period - 1.0 - folded, folded)
+    return tf.clip_by_value(folded, 0.0, size - 1.0)
+
+
+@tf.function(jit_compile=True)
+def affine_warp(images: tf.Tensor, transforms: tf.Tensor) -> tf.Tensor:
+    """Resample ``images`` (N, H, W, C) through affine ``transforms`` (N, 8): bilinear, reflected borders.
+
+    Each row ``[a0, a1, a2, b0, b1, b2, 0, 0]`` maps output pixel (x, y) to input
+    position (a0 x + a1 y + a2, b0 x + b1 y + b2), as in
+    ``keras.ops.image.affine_transform``; the last two (projective) entries must be 0.
+    """
+    batch, height, width, channels = tf.shape(images)[0], images.shape[1], images.shape[2], images.shape[3]
+    x = tf.range(width, dtype=tf.float32)[None, None, :]
+    y = tf.range(height, dtype=tf.float32)[None, :, None]
+    a0, a1, a2, b0, b1, b2 = (transforms[:, i, None, None] for i in range(6))
+    source_x = _reflect(a0 * x + a1 * y + a2, width)
+    source_y = _reflect(b0 * x + b1 * y + b2, height)
+    left, top = tf.floor(source_x), tf.floor(source_y)
+    right_weight, bottom_weight = (source_x - left)[..., None], (source_y - top)[..., None]
+    left, top = tf.cast(left, tf.int32), tf.cast(top, tf.int32)
+    right, bottom = tf.minimum(left + 1, width - 1), tf.minimum(top + 1, height - 1)
+    pixels = tf.reshape(images, (-1, channels))
+    first_pixel = (tf.range(batch) * height * width)[:, None, None]
+
+    def at(row, column):
+        return tf.gather(pixels, first_pixel + row * width + column)
+
+    upper = at(top, left) * (1 - right_weight) + at(top, right) * right_weight
+    lower = at(bottom, left) * (1 - right_weight) + at(bottom, right) * right_weight
+    return upper * (1 - bottom_weight) + lower * bottom_weight
 
 
 @keras.saving.register_keras_serializable(package="flowers_helpers")
@@ -59,9 +103,7 @@ class RandomFlipRotateZoom(keras.layers.Layer):
         transform = ops.stack(
             [a0, a1, cx - a0 * cx - a1 * cy, b0, b1, cy - b0 * cx - b1 * cy, zeros, zeros], axis=1
         )
-        return ops.image.affine_transform(
-            ops.cast(images, "float32"), transform, interpolation="bilinear", fill_mode="reflect"
-        )
+        return affine_warp(ops.cast(images, "float32"), transform)
 
     def compute_output_shape(self, input_shape):
         return input_shape

@@ -4,7 +4,7 @@ import keras
 import numpy as np
 
 from flowers_helpers import artifacts
-from flowers_helpers.augment import RandomFlipRotateZoom
+from flowers_helpers.augment import RandomFlipRotateZoom, affine_warp
 
 
 def _images(n=16, size=33):
@@ -42,3 +42,33 @@ def test_a_model_with_it_saves_and_loads(tmp_path):
     layer = loaded.layers[0]
     assert isinstance(layer, RandomFlipRotateZoom) and (layer.rotation, layer.zoom, layer.seed) == (0.2, 0.05, 2)
     np.testing.assert_allclose(loaded.predict(_images(2), verbose=0), model.predict(_images(2), verbose=0), atol=1e-5)
+
+
+def _random_affine_transforms(rng, n, height, width):
+    """Flip, rotation by any angle and zoom from 0.5 to 2.5 about the centre: borders get reflected a lot."""
+    angle, scale, flip = rng.uniform(-np.pi, np.pi, n), rng.uniform(0.5, 2.5, n), rng.choice([-1.0, 1.0], n)
+    a0, a1 = flip * scale * np.cos(angle), -flip * scale * np.sin(angle)
+    b0, b1 = scale * np.sin(angle), scale * np.cos(angle)
+    cx, cy = (width - 1) / 2, (height - 1) / 2
+    zeros = np.zeros(n)
+    return np.stack([a0, a1, cx - a0 * cx - a1 * cy, b0, b1, cy - b0 * cx - b1 * cy, zeros, zeros], 1).astype("float32")
+
+
+def test_affine_warp_matches_keras_bilinear_reflect_resampling():
+    rng = np.random.default_rng(7)
+    for height, width in ((12, 20), (33, 33)):  # not square, so rows and columns cannot be swapped unnoticed
+        images = rng.uniform(0, 255, (8, height, width, 3)).astype("float32")
+        transforms = _random_affine_transforms(rng, 8, height, width)
+        expected = keras.ops.image.affine_transform(images, transforms, interpolation="bilinear", fill_mode="reflect")
+        np.testing.assert_allclose(affine_warp(images, transforms), expected, atol=0.01)
+
+
+def test_affine_warp_identity_and_shift():
+    images = _images(n=2, size=9)
+    identity = np.tile(np.array([[1, 0, 0, 0, 1, 0, 0, 0]], "float32"), (2, 1))
+    np.testing.assert_allclose(affine_warp(images, identity), images, atol=1e-4)
+    shift = identity.copy()
+    shift[:, 2] = 1.0  # output column x reads input column x + 1; the last column reflects onto itself
+    out = np.asarray(affine_warp(images, shift))
+    np.testing.assert_allclose(out[:, :, :-1], images[:, :, 1:], atol=1e-4)
+    np.testing.assert_allclose(out[:, :, -1], images[:, :, -1], atol=1e-4)
