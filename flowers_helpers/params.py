@@ -37,6 +37,7 @@ _CHOICES = {
     "precision": ("auto", "mixed_bfloat16", "float32"),
     "augmentation": ("fused", "layers"),
     "deterministic": (True, False),
+    "data_autotune": (False, True),
 }
 KNOWN_PARAMETERS = (*_WHOLE_NUMBERS, *_CHOICES, "validation_split", "dataset", "artifacts_dir")
 
@@ -49,7 +50,7 @@ def check_parameters(**params: object) -> None:
     """Check any of the notebooks' parameters; raise ``ParameterError`` naming every problem.
 
     Known names: ``epochs``, ``batch_size``, ``img_height``, ``img_width``, ``seed``,
-    ``precision``, ``augmentation``, ``deterministic``,
+    ``precision``, ``augmentation``, ``deterministic``, ``data_autotune``,
     ``validation_split``, ``dataset``, ``artifacts_dir`` and ``num_images`` (the
     number of photos, to check that the split leaves at least one photo for
     validation; training always keeps one when ``0 < validation_split < 1``, and

@@ -79,6 +79,11 @@ def count_images(data_dir: str | os.PathLike, validation_split: float) -> dict[s
             "validation_images": validation}
 
 
+def on_off(setting: bool | None) -> str:
+    """A recorded switch for people: "on", "off", or "not recorded" for runs from before it existed."""
+    return {True: "on", False: "off"}.get(setting, "not recorded")
+
+
 def model_metrics(record: Mapping) -> dict[str, object]:
     """Final and best validation figures, the train-validation gap and the timing of one training run."""
     history = record["history"]
@@ -92,6 +97,7 @@ def model_metrics(record: Mapping) -> dict[str, object]:
         "epochs": len(val_accuracy),
         "precision": record.get("precision"),
         "augmentation": record.get("augmentation"),
+        "data_autotune": record.get("data_autotune"),
         "final": {"accuracy": accuracy[-1], "loss": history["loss"][-1],
                   "val_accuracy": val_accuracy[-1], "val_loss": val_loss[-1]},
         "best": {"val_accuracy": val_accuracy[best_accuracy_epoch], "val_accuracy_epoch": best_accuracy_epoch + 1,
@@ -201,6 +207,7 @@ def _models_table(models: Mapping[str, Mapping]) -> str:
         row("", names), "|---|" + "---:|" * len(names),
         row("epochs", each(lambda m: str(m["epochs"]))),
         row("precision / augmentation", each(lambda m: f"{m['precision']} / {m['augmentation'] or 'none'}")),
+        row("tf.data autotuner", each(lambda m: on_off(m["data_autotune"]))),
         row("final validation accuracy", each(lambda m: f"{m['final']['val_accuracy']:.3f}")),
         row("best validation accuracy (epoch)",
             each(lambda m: f"{m['best']['val_accuracy']:.3f} ({m['best']['val_accuracy_epoch']})")),

@@ -127,3 +127,16 @@ def test_a_read_only_file_system_is_caught_by_the_probe(tmp_path, monkeypatch):
     monkeypatch.setattr("flowers_helpers.folders.tempfile.TemporaryFile", read_only)
     assert writable_folder_problem(tmp_path) == "Read-only file system (OSError)"
     assert "Read-only file system" in problems_of(artifacts_dir=tmp_path)[0]
+
+
+@pytest.mark.parametrize("name, bad, good, choices", [
+    ("precision", "bfloat16", "float32", "'auto', 'mixed_bfloat16', 'float32'"),
+    ("augmentation", "keras", "layers", "'fused', 'layers'"),
+    ("deterministic", 1, False, "True, False"),
+    ("data_autotune", "off", True, "False, True"),
+    ("data_autotune", 0, False, "False, True"),  # a bool, not a number that looks like one
+])
+def test_choices_name_what_they_accept(name, bad, good, choices):
+    (line,) = problems_of(**{name: bad})
+    assert line == f"  - {name} = {bad!r}: use one of {choices}."
+    check_parameters(**{name: good})

@@ -29,3 +29,11 @@ def test_split_is_disjoint_and_reproducible(good_dataset):
 def test_bad_file_stops_before_training_and_names_it(bad_dataset):
     with pytest.raises(DatasetError, match="roses/truncated.jpg"):
         load_datasets(bad_dataset, img_height=32, img_width=32)
+
+
+def test_the_autotuner_is_off_unless_asked_for():
+    for asked, expected in ((None, False), (False, False), (True, True)):
+        kwargs = {} if asked is None else {"data_autotune": asked}
+        train_ds, val_ds, _ = load_datasets(sample_dir(), **kwargs)
+        assert train_ds.options().autotune.enabled is expected
+        assert val_ds.options().autotune.enabled is expected

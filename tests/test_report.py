@@ -15,6 +15,7 @@ def test_model_metrics_find_the_best_epochs_and_the_widest_gap():
     assert metrics["best"] == {"val_accuracy": 0.65, "val_accuracy_epoch": 2, "val_loss": 0.9, "val_loss_epoch": 2}
     assert metrics["gap"]["widest_epoch"] == 3 and abs(metrics["gap"]["widest"] - 0.3) < 1e-9
     assert metrics["training"] == {"step_ms": 50.0} and metrics["augmentation"] is None
+    assert metrics["data_autotune"] is None  # histories from before the parameter existed
 
 
 def test_count_images_reads_like_training_does(good_dataset):

@@ -74,7 +74,7 @@ def test_metrics_follow_the_documented_schema(tutorial_run):
                                   "training_images": 80, "validation_images": 20}
     for name in ("baseline", "augmented"):
         model = metrics["models"][name]
-        assert set(model) == {"epochs", "precision", "augmentation", "final", "best", "gap", "training"}
+        assert set(model) == {"epochs", "precision", "augmentation", "data_autotune", "final", "best", "gap", "training"}
         assert set(model["final"]) == {"accuracy", "loss", "val_accuracy", "val_loss"}
         assert 0 <= model["final"]["val_accuracy"] <= 1 and model["epochs"] == 1
     assert metrics["models"]["augmented"]["augmentation"] == "fused"
