@@ -23,6 +23,7 @@ from datetime import date
 from pathlib import Path
 
 from flowers_helpers.quantization import format_quantization_table
+from flowers_helpers.report import on_off
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -95,7 +96,7 @@ def markdown(table: list[tuple[str, ...]], metrics: dict, wall_seconds: float, r
         f"- **Data set:** {metrics['dataset']['images']:,} images; runner arguments: "
         f"`{' '.join(runner_args) or 'none'}`",
         f"- **Training:** baseline {base['precision']}; augmented {aug['precision']}, "
-        f"augmentation {aug['augmentation']}", "",
+        f"augmentation {aug['augmentation']}; tf.data autotuner {on_off(aug.get('data_autotune'))}", "",
         "| figure | tutorial (published) | official notebook, this CPU | this run | target | met |",
         "|---|---:|---:|---:|---:|:---:|",
         *("| " + " | ".join(row) + " |" for row in table), "",

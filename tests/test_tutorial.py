@@ -78,6 +78,7 @@ def test_metrics_follow_the_documented_schema(tutorial_run):
         assert set(model["final"]) == {"accuracy", "loss", "val_accuracy", "val_loss"}
         assert 0 <= model["final"]["val_accuracy"] <= 1 and model["epochs"] == 1
     assert metrics["models"]["augmented"]["augmentation"] == "fused"
+    assert metrics["models"]["baseline"]["data_autotune"] is False
     assert metrics["prediction"]["class"] in CLASSES and 0 < metrics["prediction"]["confidence"] <= 1
     assert metrics["litert"]["max_abs_diff"] < 1e-4 and metrics["litert"]["same_class"] is True
     assert set(metrics["environment"]) >= {"python", "tensorflow", "keras", "litert", "cpu_count"}
