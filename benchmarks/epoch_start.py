@@ -3,11 +3,11 @@
     python benchmarks/epoch_start.py --dataset ../shared/flower_photos
 
 Trains notebook 5's augmented model (or, with ``--model baseline``, notebook 3's)
-for a few epochs on the real data, once with the autotuner on and once off (``load_datasets(data_autotune=...)``), each in a fresh
-process. For every epoch it records the training phase's seconds, the first
-step's milliseconds (it includes throwing away the previous epoch's iterator)
-and the median step. Prints the table and writes it to
-``benchmarks/results/epoch-start.md``.
+for 15 epochs on the real data, once with the autotuner on and once off
+(``load_datasets(data_autotune=...)``), each in a fresh process. For every
+epoch it records the training phase's seconds, the first step's milliseconds (it
+includes throwing away the previous epoch's iterator) and the median step.
+Prints the table and writes it to ``benchmarks/results/epoch-start.md``.
 
 One run on a shared machine: compare the two columns with each other.
 """
@@ -47,7 +47,8 @@ def measure(dataset: str, data_autotune: bool, epochs: int, kind: str) -> list[d
         layers.Conv2D(16, 3, padding="same", activation="relu"), layers.MaxPooling2D(),
         layers.Conv2D(32, 3, padding="same", activation="relu"), layers.MaxPooling2D(),
         layers.Conv2D(64, 3, padding="same", activation="relu"), layers.MaxPooling2D(),
-        *([layers.Dropout(0.2)] if augmented else []), layers.Flatten(), layers.Dense(128, activation="relu"), layers.Dense(len(class_names), dtype="float32"),
+        *([layers.Dropout(0.2)] if augmented else []), layers.Flatten(),
+        layers.Dense(128, activation="relu"), layers.Dense(len(class_names), dtype="float32"),
     ])
     model.compile("adam", keras.losses.SparseCategoricalCrossentropy(from_logits=True), metrics=["accuracy"])
 
