@@ -17,10 +17,11 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
+
+from measuring import measure_in_child, tutorial_model
 
 ROOT = Path(__file__).resolve().parents[1]
 EPOCHS = 15  # as many as notebook 5 trains
@@ -30,27 +31,13 @@ def measure(dataset: str, data_autotune: bool, epochs: int, kind: str) -> list[d
     """Per-epoch timings of ``fit`` for the ``kind`` of model, in this process."""
     import flowers_helpers  # noqa: F401  (quiet TensorFlow start-up)
     import keras
-    from keras import layers
 
-    from flowers_helpers.augment import RandomFlipRotateZoom
     from flowers_helpers.data import resolve_dataset
     from flowers_helpers.pipeline import load_datasets
     from flowers_helpers.precision import training_policy
 
-    train_ds, val_ds, class_names = load_datasets(resolve_dataset(dataset), data_autotune=data_autotune)
-    keras.utils.set_random_seed(123)
-    keras.mixed_precision.set_dtype_policy(training_policy("auto"))
-    augmented = kind == "augmented"
-    model = keras.Sequential([
-        keras.Input((180, 180, 3)), *([RandomFlipRotateZoom(0.1, 0.1)] if augmented else []),
-        layers.Rescaling(1.0 / 255),
-        layers.Conv2D(16, 3, padding="same", activation="relu"), layers.MaxPooling2D(),
-        layers.Conv2D(32, 3, padding="same", activation="relu"), layers.MaxPooling2D(),
-        layers.Conv2D(64, 3, padding="same", activation="relu"), layers.MaxPooling2D(),
-        *([layers.Dropout(0.2)] if augmented else []), layers.Flatten(),
-        layers.Dense(128, activation="relu"), layers.Dense(len(class_names), dtype="float32"),
-    ])
-    model.compile("adam", keras.losses.SparseCategoricalCrossentropy(from_logits=True), metrics=["accuracy"])
+    train_ds, val_ds, _ = load_datasets(resolve_dataset(dataset), data_autotune=data_autotune)
+    model = tutorial_model("fused" if kind == "augmented" else "baseline", training_policy("auto"))
 
     class StepTimes(keras.callbacks.Callback):
         def __init__(self):
@@ -102,10 +89,8 @@ def main(argv: list[str] | None = None) -> None:
         return
 
     def child(setting: str) -> list[dict[str, float]]:
-        command = [sys.executable, __file__, "--dataset", args.dataset, "--epochs", str(args.epochs),
-                   "--model", args.model, "--measure", setting]
-        done = subprocess.run(command, capture_output=True, text=True, check=True)
-        return json.loads(done.stdout.strip().splitlines()[-1])
+        return measure_in_child(__file__, "--dataset", args.dataset, "--epochs", str(args.epochs),
+                                "--model", args.model, "--measure", setting)
 
     results = {False: child("off"), True: child("on")}
     sys.path.insert(0, str(ROOT))

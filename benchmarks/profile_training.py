@@ -21,10 +21,10 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import subprocess
-import sys
 import time
 from pathlib import Path
+
+from measuring import measure_in_child, tutorial_model
 
 ROOT = Path(__file__).resolve().parents[1]
 REPEATS = 30
@@ -45,7 +45,6 @@ def median_ms(step, repeats: int = REPEATS, warmup: int = 3) -> float:
 def measure(dataset: str, deterministic: bool) -> dict[str, float]:
     """The table's figures, measured in this process."""
     import flowers_helpers  # noqa: F401  (quiet TensorFlow start-up)
-    import keras
     import tensorflow as tf
     from keras import layers
 
@@ -58,27 +57,6 @@ def measure(dataset: str, deterministic: bool) -> dict[str, float]:
     train_ds, _, _ = load_datasets(resolve_dataset(dataset))
     batches = list(train_ds.take(10))
 
-    def augmentation(kind: str):
-        if kind == "fused":
-            return RandomFlipRotateZoom(0.1, 0.1)
-        return keras.Sequential([layers.RandomFlip("horizontal"), layers.RandomRotation(0.1), layers.RandomZoom(0.1)])
-
-    def model(kind: str, policy: str) -> keras.Model:
-        keras.utils.set_random_seed(123)
-        front = [] if kind == "baseline" else [augmentation(kind)]  # built in float32, as in notebook 5
-        keras.mixed_precision.set_dtype_policy(policy)
-        body = [layers.Rescaling(1.0 / 255),
-                layers.Conv2D(16, 3, padding="same", activation="relu"), layers.MaxPooling2D(),
-                layers.Conv2D(32, 3, padding="same", activation="relu"), layers.MaxPooling2D(),
-                layers.Conv2D(64, 3, padding="same", activation="relu"), layers.MaxPooling2D(),
-                *([] if kind == "baseline" else [layers.Dropout(0.2)]),
-                layers.Flatten(), layers.Dense(128, activation="relu"), layers.Dense(5, dtype="float32")]
-        built = keras.Sequential([keras.Input((180, 180, 3)), *front, *body])
-        keras.mixed_precision.set_dtype_policy("float32")
-        built.compile(optimizer="adam", loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-                      metrics=["accuracy"])
-        return built
-
     figures = {}
     if not deterministic:
         for layer in (layers.RandomFlip("horizontal"), layers.RandomRotation(0.1), layers.RandomZoom(0.1),
@@ -88,7 +66,7 @@ def measure(dataset: str, deterministic: bool) -> dict[str, float]:
                 lambda i, apply=apply: apply(batches[i % 10][0]).numpy())
     for policy in ("float32", "mixed_bfloat16"):
         for kind in ("baseline", "layers", "fused"):
-            trained = model(kind, policy)
+            trained = tutorial_model(kind, policy)
             name = "baseline" if kind == "baseline" else f"augmented ({kind})"
             figures[f"training step: {name}, {policy}"] = median_ms(
                 lambda i, trained=trained: trained.train_on_batch(*batches[i % 10]))
@@ -105,12 +83,8 @@ def main(argv: list[str] | None = None) -> None:
         print(json.dumps(measure(args.dataset, args.measure == "deterministic")))
         return
 
-    def child(mode: str) -> dict[str, float]:
-        command = [sys.executable, __file__, "--dataset", args.dataset, "--measure", mode]
-        output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
-        return json.loads(output.strip().splitlines()[-1])
-
-    plain, deterministic = child("plain"), child("deterministic")
+    plain = measure_in_child(__file__, "--dataset", args.dataset, "--measure", "plain")
+    deterministic = measure_in_child(__file__, "--dataset", args.dataset, "--measure", "deterministic")
     lines = ["# Where a training step's time goes", "",
              f"Median ms per batch of 32 photos of 180x180, over {REPEATS} batches; one run on a shared machine.", "",
              "| what | ms | with op determinism | cost of determinism |", "|---|---:|---:|---:|"]

@@ -15,13 +15,13 @@ whether each figure meets the goal set for this project.
 from __future__ import annotations
 
 import argparse
-import json
 import subprocess
 import sys
 import time
 from datetime import date
 from pathlib import Path
 
+from flowers_helpers.artifacts import load_json
 from flowers_helpers.quantization import format_quantization_table
 from flowers_helpers.report import on_off
 
@@ -125,7 +125,7 @@ def main(argv: list[str] | None = None) -> None:
 
     dataset = args.dataset if args.dataset == "flower_photos" else str(Path(args.dataset).resolve())
     wall_seconds = run_tutorial(dataset, args.out, runner_args)
-    metrics = json.loads((args.out / "metrics.json").read_text(encoding="utf-8"))
+    metrics = load_json(args.out / "metrics.json")
     table = rows(metrics, wall_seconds)
     text = markdown(table, metrics, wall_seconds, runner_args)
     print("\n" + text)

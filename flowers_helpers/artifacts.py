@@ -60,6 +60,11 @@ def save_json(path: str | os.PathLike, record: object) -> Path:
     return Path(path)
 
 
+def load_json(path: str | os.PathLike) -> object:
+    """Read a JSON file written by ``save_json`` (or any UTF-8 JSON file)."""
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
 def save_history(
     path: str | os.PathLike,
     history: Mapping[str, Sequence[float]] | keras.callbacks.History,
@@ -82,7 +87,7 @@ def save_history(
 
 def load_history(path: str | os.PathLike) -> dict:
     """Load a history saved by ``save_history``: ``{"class_names": [...], "history": {metric: [...]}}``."""
-    return json.loads(Path(path).read_text(encoding="utf-8"))
+    return load_json(path)
 
 
 def check_class_names(path: str | os.PathLike, class_names: Sequence[str]) -> None:

@@ -50,7 +50,6 @@ def describe_signatures(interpreter: Interpreter) -> dict[str, dict[str, dict[st
     return described
 
 
-
 def litert_input(batch: np.ndarray, input_details: Mapping) -> np.ndarray:
     """Convert a float batch (such as ``photos.load_photo``'s) to what a signature input takes.
 

@@ -8,7 +8,6 @@ changes whenever a field changes meaning or moves.
 
 from __future__ import annotations
 
-import json
 import os
 import platform
 from collections.abc import Mapping, Sequence
@@ -17,7 +16,7 @@ from pathlib import Path
 
 import tensorflow as tf
 
-from flowers_helpers.artifacts import atomic_path, save_json
+from flowers_helpers.artifacts import atomic_path, load_json, save_json
 from flowers_helpers.checks import class_files
 from flowers_helpers.data import IMAGE_EXTENSIONS
 from flowers_helpers.quantization import format_quantization_table
@@ -118,29 +117,23 @@ def collect(
     whose artifact is missing (a notebook that did not run) is ``None``.
     """
     folder = Path(artifacts_dir)
-    models = {}
-    for name in MODELS:
-        path = folder / f"history_{name}.json"
-        models[name] = model_metrics(_read(path)) if path.is_file() else None
-    def optional(name: str) -> object:
-        return _read(folder / name) if (folder / name).is_file() else None
 
+    def optional(name: str) -> object:
+        return load_json(folder / name) if (folder / name).is_file() else None
+
+    histories = {name: optional(f"history_{name}.json") for name in MODELS}
     return {
         "schema_version": SCHEMA_VERSION,
         "run": dict(run),
         "environment": environment(),
         "dataset": dict(dataset) if dataset else None,
         "data_check": optional("data_check.json"),
-        "models": models,
+        "models": {name: model_metrics(h) if h else None for name, h in histories.items()},
         "evaluation": optional("evaluation.json"),
         "prediction": optional("prediction.json"),
         "litert": optional("litert.json"),
         "quantization": optional("quantization.json"),
     }
-
-
-def _read(path: Path) -> dict | list:
-    return json.loads(path.read_text(encoding="utf-8"))
 
 
 def render_markdown(metrics: Mapping, figures_dir: str) -> str:

@@ -18,11 +18,8 @@ same settings keeps that run's files and re-runs just the notebooks named.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
-import sys
-import time
 from collections.abc import Sequence
 from datetime import datetime, timezone
 from pathlib import Path
@@ -32,7 +29,7 @@ import papermill
 from tqdm.auto import tqdm
 
 from flowers_helpers import report, settings
-from flowers_helpers.artifacts import save_json
+from flowers_helpers.artifacts import load_json, save_json
 from flowers_helpers.data import DATASET_NAMES, DatasetError, resolve_dataset
 from flowers_helpers.params import KNOWN_PARAMETERS, ParameterError, check_parameters
 from flowers_helpers.tutorial import NOTEBOOKS, run_notebook, tidy
@@ -124,18 +121,16 @@ def prepare_out(out: Path, run_settings: dict, only: bool) -> dict[str, float]:
 
 def _read_run(out: Path) -> dict | None:
     try:
-        return json.loads((out / RUN_FILE).read_text(encoding="utf-8"))
+        return load_json(out / RUN_FILE)
     except (OSError, ValueError):
         return None
-
-
 
 
 def headline(name: str, artifacts_dir: Path, counts: dict | None) -> str:
     """The one figure worth printing when notebook ``name`` finishes."""
     def model(run: str) -> dict | None:
         path = artifacts_dir / f"history_{run}.json"
-        return report.model_metrics(json.loads(path.read_text(encoding="utf-8"))) if path.is_file() else None
+        return report.model_metrics(load_json(path)) if path.is_file() else None
 
     number = name[:2]
     if number == "01" and counts:
@@ -148,7 +143,7 @@ def headline(name: str, artifacts_dir: Path, counts: dict | None) -> str:
     if number == "04" and (m := model("baseline")):
         return f"widest train-validation gap {100 * m['gap']['widest']:.1f} points (epoch {m['gap']['widest_epoch']})"
     if number == "06" and (artifacts_dir / "litert.json").is_file():
-        lite = json.loads((artifacts_dir / "litert.json").read_text(encoding="utf-8"))
+        lite = load_json(artifacts_dir / "litert.json")
         return f"model.tflite {lite['bytes'] / 1e6:.1f} MB, largest difference from Keras {lite['max_abs_diff']:.1e}"
     return ""
 

@@ -8,7 +8,6 @@ import os
 import re
 import tarfile
 import threading
-from pathlib import Path
 
 import pytest
 
